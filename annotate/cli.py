@@ -1,0 +1,30 @@
+"""The `annotate` command line: a thin Typer layer over the library.
+
+Every command calls one library function that tests can call directly; library errors
+(AnnotateError) are printed as `error: FILE: what is wrong` with exit code 1, never a traceback.
+Sub-command groups live in their own modules and are registered here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from annotate.errors import AnnotateError
+
+app = typer.Typer(
+    help="Face, head-pose and gaze timelines and coding tools for mother-infant video.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def main() -> None:
+    """Entry point of the `annotate` script."""
+    try:
+        app()
+    except AnnotateError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)

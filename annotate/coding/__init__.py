@@ -1,0 +1,1 @@
+"""The coding side: schemes, the annotation store, the CARE-Index sheet, reliability."""

@@ -1,0 +1,1 @@
+"""Faces in video: the landmarker adapter, geometry (pose, gaze), tracking, roles, dyad features."""

@@ -1,0 +1,189 @@
+"""Reading clips: probe a video and stream its frames at a sampling rate.
+
+Times are seconds on the video's own time base, taken from each frame's presentation timestamp
+in the container (never index / fps, which drifts on variable-frame-rate camera files). Frames
+count from 0 in decoding order. Rotation metadata is honoured: frames come out upright, and the
+width and height reported are those of the upright frames. Frames are streamed one at a time, so
+memory does not grow with the clip's length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from annotate.errors import VideoError
+
+ProgressHook = Callable[[int, int], None]
+"""Called with (frames decoded so far, frames expected in the clip)."""
+
+_HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ClipInfo:
+    """What the container says about a clip, plus the sha256 that identifies it."""
+
+    path: Path
+    sha256: str
+    fps: float
+    frame_count: int
+    duration_s: float
+    width: int
+    height: int
+    rotation_deg: int
+    codec: str
+
+    @property
+    def clip_id(self) -> str:
+        """The clip's name without its extension: how tables and file names refer to it."""
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame: its index in the clip, its time in seconds, and its RGB pixels."""
+
+    index: int
+    t: float
+    rgb: np.ndarray  # (height, width, 3) uint8
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _open(path: Path) -> cv2.VideoCapture:
+    if not path.exists():
+        raise VideoError("file not found", path)
+    if not path.is_file():
+        raise VideoError("not a file", path)
+    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    if not capture.isOpened():
+        raise VideoError(
+            "cannot be opened as a video (not a video file, or a damaged or truncated container)",
+            path,
+        )
+    return capture
+
+
+def _fourcc(capture: cv2.VideoCapture) -> str:
+    code = int(capture.get(cv2.CAP_PROP_FOURCC))
+    text = "".join(chr((code >> (8 * i)) & 0xFF) for i in range(4))
+    return text.strip("\x00 ") or "unknown"
+
+
+def probe(path: Path | str, *, with_hash: bool = True) -> ClipInfo:
+    """Read a clip's container facts and decode its first frame (to prove it is readable).
+
+    Raises:
+        VideoError: the file is missing, is not a video, or holds no decodable frame.
+    """
+    path = Path(path)
+    capture = _open(path)
+    try:
+        fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
+        frame_count = max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0), 0)
+        rotation = int(capture.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
+        codec = _fourcc(capture)
+        ok, first = capture.read()
+    finally:
+        capture.release()
+    if not ok or first is None:
+        raise VideoError("holds no frames that can be decoded", path)
+    if not 0 < fps < 1000:
+        raise VideoError(f"the container gives no usable frame rate ({fps})", path)
+    height, width = first.shape[:2]
+    duration = frame_count / fps if frame_count else 0.0
+    return ClipInfo(
+        path=path,
+        sha256=file_sha256(path) if with_hash else "",
+        fps=fps,
+        frame_count=frame_count,
+        duration_s=duration,
+        width=width,
+        height=height,
+        rotation_deg=rotation,
+        codec=codec,
+    )
+
+
+class FrameSampler:
+    """Chooses which decoded frames to keep for a target rate.
+
+    A grid of sample times starts at 0 s on the clip's time base and steps 1 / fps, so that a clip
+    read in time chunks samples the same frames as one read whole; each grid time takes the first
+    frame whose timestamp reaches it, less half a frame interval (so the nearest frame wins). With
+    fps None every frame is kept.
+    """
+
+    def __init__(self, fps: float | None, native_fps: float) -> None:
+        self.step = None if fps is None or fps >= native_fps else 1.0 / fps
+        self.tolerance = 0.5 / native_fps - 1e-6
+        self.next_k = 0  # index of the next grid time; k * step avoids summing rounding errors
+
+    def keep(self, t: float) -> bool:
+        """Whether the frame at time `t` (seconds, increasing from call to call) is a sample."""
+        if self.step is None:
+            return True
+        if t < self.next_k * self.step - self.tolerance:
+            return False
+        while self.next_k * self.step <= t + self.tolerance:
+            self.next_k += 1
+        return True
+
+
+def iter_frames(
+    info: ClipInfo,
+    fps: float | None,
+    progress: ProgressHook | None = None,
+    start_s: float = 0.0,
+    end_s: float | None = None,
+) -> Iterator[Frame]:
+    """Stream the frames of a clip sampled to `fps` (None: every frame), as RGB.
+
+    Args:
+        info: the clip, from `probe`.
+        fps: frames per second to keep; None keeps every frame.
+        progress: called after each decoded frame with (decoded, expected).
+        start_s: frames before this time are decoded but skipped.
+        end_s: decoding stops at the first frame at or after this time.
+
+    Yields:
+        Frame objects in time order; timestamps strictly increase (a repeated container
+        timestamp, common at a clip's start, is nudged forward by a microsecond).
+    """
+    capture = _open(info.path)
+    sampler = FrameSampler(fps, info.fps)
+    decoded = 0
+    last_t = -1.0
+    try:
+        while capture.grab():
+            t = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            if t <= last_t:
+                t = last_t + 1e-6
+            last_t = t
+            index = decoded
+            decoded += 1
+            if progress is not None:
+                progress(decoded, info.frame_count)
+            if end_s is not None and t >= end_s:
+                break
+            if t < start_s or not sampler.keep(t):
+                continue
+            ok, bgr = capture.retrieve()
+            if not ok or bgr is None:
+                continue
+            yield Frame(index=index, t=t, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    finally:
+        capture.release()

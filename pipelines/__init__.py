@@ -1,0 +1,1 @@
+"""Batch jobs built on annotate's library: manifests, cache and resume, chunks, runners."""
