@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from annotate.commands import analysis, faces
 from annotate.errors import AnnotateError
 
 app = typer.Typer(
@@ -19,6 +20,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+faces.register(app)
+analysis.register(app)
 
 
 def main() -> None:

@@ -90,7 +90,7 @@ class FeatureConfig:
         return hashlib.sha256(blob).hexdigest()
 
     def with_overrides(
-        self, fps: float | None | str = "keep", max_faces: int | None = None
+        self, fps: float | str | None = "keep", max_faces: int | None = None
     ) -> FeatureConfig:
         """A copy with the command line's --fps / --max-faces applied ("keep" leaves fps alone)."""
         sampling = self.sampling if fps == "keep" else SamplingConfig(fps=_check_fps(fps, "--fps"))
@@ -118,7 +118,9 @@ def _check_fps(value: object, where: str) -> float | None:
     try:
         fps = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ConfigError(f"{where} must be a number of frames per second or 'all', got {value!r}")
+        raise ConfigError(
+            f"{where} must be a number of frames per second or 'all', got {value!r}"
+        ) from None
     if not 0 < fps <= 1000:
         raise ConfigError(f"{where} must be above 0 and at most 1000, got {fps}")
     return fps

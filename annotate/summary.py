@@ -1,0 +1,79 @@
+"""summary.json: the figures a researcher reads first, per role and for the dyad."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from annotate import columns as C
+from annotate.faces.roles import DYAD, INFANT, RoleAssignment
+from annotate.timeline.clip_episodes import clip_flags, role_flags, sample_grid
+from annotate.timeline.episodes import Episode, sample_ends
+
+
+def _share(flag: np.ndarray, weights: np.ndarray) -> float:
+    total = float(weights.sum())
+    return round(float(weights[flag].sum()) / total, 4) if total > 0 else 0.0
+
+
+def _episode_figures(episodes: list[Episode], kind: str, role: str) -> dict[str, float | int]:
+    chosen = [e for e in episodes if e.kind == kind and e.role == role]
+    return {
+        "episodes": len(chosen),
+        "longest_s": round(max((e.duration_s for e in chosen), default=0.0), 3),
+        "total_s": round(sum(e.duration_s for e in chosen), 3),
+    }
+
+
+def clip_summary(
+    table: pd.DataFrame,
+    episodes: list[Episode],
+    roles: dict[int, RoleAssignment],
+    sample_fps: float,
+    smile_min: float,
+) -> dict[str, Any]:
+    """Per role: share of time visible, looking at the partner, smiling, mean |yaw|; for the
+    dyad: mutual gaze share, episodes and longest; infant gaze aversion count and longest.
+
+    Shares are of the analysed time (each sample weighted by the time until the next one).
+    """
+    summary: dict[str, Any] = {
+        "sample_fps": round(sample_fps, 4),
+        "frames_analysed": 0,
+        "roles": {},
+    }
+    if table.empty:
+        return summary
+    frames, times = sample_grid(table)
+    weights = sample_ends(times) - times
+    summary["frames_analysed"] = int(frames.size)
+    summary["analysed_s"] = round(float(weights.sum()), 3)
+    flags = clip_flags(table, smile_min)
+    for assignment in sorted(roles.values(), key=lambda a: a.track_id):
+        role = assignment.role
+        part = role_flags(table, role, frames)
+        visible = ~flags[(C.FACE_ABSENT, role)]
+        looking = flags.get((C.LOOKING_AT_PARTNER, role))
+        yaw = part[C.YAW].to_numpy(dtype=np.float64)
+        summary["roles"][role] = {
+            "track": assignment.track_id,
+            "role_confidence": assignment.confidence,
+            "role_source": assignment.source,
+            "visible_share": _share(visible, weights),
+            "looking_at_partner_share": None if looking is None else _share(looking, weights),
+            "smiling_share": _share(flags[(C.SMILE_KIND, role)], weights),
+            "mean_abs_yaw_deg": None
+            if not visible.any()
+            else round(float(np.nanmean(np.abs(yaw))), 2),
+            "face_absent": _episode_figures(episodes, C.FACE_ABSENT, role),
+        }
+    mutual = flags.get((C.MUTUAL_GAZE_KIND, DYAD))
+    if mutual is not None:
+        summary["dyad"] = {
+            "mutual_gaze_share": _share(mutual, weights),
+            "mutual_gaze": _episode_figures(episodes, C.MUTUAL_GAZE_KIND, DYAD),
+            "infant_gaze_aversion": _episode_figures(episodes, C.INFANT_GAZE_AVERSION, INFANT),
+        }
+    return summary
