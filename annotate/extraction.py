@@ -67,8 +67,9 @@ class ClipFeatures:
 
 
 def mediapipe_factory(model_path: Path, device: Device = "cpu") -> LandmarkerFactory:
-    """A factory of face finders: MediaPipe's landmarker on whole frames (VIDEO mode) and a
-    second one (IMAGE mode) for crops around faces the first missed."""
+    """A factory of face finders: MediaPipe's landmarker on whole frames (VIDEO mode), a second
+    (IMAGE mode) for crops around faces the first missed, and a third for whole frames turned
+    by a quarter turn when faces are missing (see annotate.faces.finder)."""
 
     def make(config: FeatureConfig) -> FaceSource:
         faces = config.faces
@@ -82,7 +83,10 @@ def mediapipe_factory(model_path: Path, device: Device = "cpu") -> LandmarkerFac
             "gpu" if whole.device == "gpu" else "cpu"
         )  # as the first one fell back
         crops = FaceLandmarker(model_path, 1, video=False, device=crops_device, **thresholds)
-        return FaceFinder(whole, crops)
+        turned = FaceLandmarker(
+            model_path, faces.max_faces, video=False, device=crops_device, **thresholds
+        )
+        return FaceFinder(whole, crops, turned, faces.max_faces)
 
     return make
 

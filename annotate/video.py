@@ -70,11 +70,26 @@ def _open(path: Path) -> cv2.VideoCapture:
         raise VideoError("not a file", path)
     capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not capture.isOpened():
-        raise VideoError(
-            "cannot be opened as a video (not a video file, or a damaged or truncated container)",
-            path,
-        )
+        raise VideoError(_why_unreadable(path), path)
     return capture
+
+
+def _why_unreadable(path: Path) -> str:
+    """Why OpenCV could not open a file, as precisely as the container lets PyAV say."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            streams = container.streams.video
+            if not container.streams:
+                return f"holds no frames (an empty {container.format.name.split(',')[0]} container)"
+            if not streams:
+                return "is not a video file (nothing in it is a video stream)"
+            if not any(packet.size for packet in container.demux(streams[0])):
+                return "holds no frames (an empty video stream)"
+            return f"its video stream ({streams[0].codec_context.name}) cannot be decoded"
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError):
+        return "cannot be opened as a video (not a video file, or a damaged or truncated container)"
 
 
 def _fourcc(capture: cv2.VideoCapture) -> str:

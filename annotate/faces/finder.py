@@ -4,7 +4,10 @@ The landmarker in VIDEO mode follows faces from frame to frame, but loses a face
 or lies on its side (its detector is trained on upright faces). So after the whole-frame pass,
 every face that a track saw recently but this frame's pass missed is looked for again in a crop
 around its last box, turned upright by quarter turns (the one nearest the face's last roll
-first, then the others): an infant lying on a mat is found and followed.
+first, then the others): an infant lying on a mat is found and followed. And when the frame
+holds fewer faces than expected, the whole frame is searched turned by a quarter turn each way,
+at most once a second, so that a face that appears lying down (or a clip filmed sideways) is
+found in the first place.
 """
 
 from __future__ import annotations
@@ -141,28 +144,66 @@ class FaceFinder:
     Args:
         video: the whole-frame landmarker (VIDEO mode).
         crops: a landmarker for crops (IMAGE mode, one face).
+        turned: a landmarker for whole frames turned by a quarter turn (IMAGE mode, up to
+            `max_faces`), used when a frame shows fewer faces than expected.
+        max_faces: how many faces a frame is expected to hold at most.
+        turned_every_s: the least time between two turned searches.
     """
 
-    def __init__(self, video: Detects, crops: Detects | None) -> None:
+    def __init__(
+        self,
+        video: Detects,
+        crops: Detects | None,
+        turned: Detects | None = None,
+        max_faces: int = 2,
+        turned_every_s: float = 1.0,
+    ) -> None:
         self.video = video
         self.crops = crops
+        self.turned = turned
+        self.max_faces = max_faces
+        self.turned_every_s = turned_every_s
         self.device = video.device
         self.crop_calls = 0
+        self.turned_calls = 0
+        self._last_turned_t = -float("inf")
 
     def find(self, rgb: np.ndarray, t_s: float, expected: Sequence[ExpectedFace]) -> list[RawFace]:
         """All faces of one frame (RGB), given the faces that tracks expect to see."""
         faces = self.video.detect(rgb, t_s)
-        if self.crops is None:
-            return faces
         boxes = [box_of(f) for f in faces]
-        for wanted in expected:
-            if any(iou(wanted.box_xywh_norm, b) > 0.1 for b in boxes):
-                continue
-            found = self._search_crop(rgb, wanted)
+
+        def add(found: RawFace | None) -> None:
             if found is not None and all(iou(box_of(found), b) < SAME_FACE_IOU for b in boxes):
                 faces.append(found)
                 boxes.append(box_of(found))
+
+        if self.crops is not None:
+            for wanted in expected:
+                if not any(iou(wanted.box_xywh_norm, b) > 0.1 for b in boxes):
+                    add(self._search_crop(rgb, wanted))
+        if (
+            self.turned is not None
+            and len(faces) < self.max_faces
+            and t_s - self._last_turned_t >= self.turned_every_s
+        ):
+            self._last_turned_t = t_s
+            for found in self._search_turned(rgb):
+                add(found)
         return faces
+
+    def _search_turned(self, rgb: np.ndarray) -> list[RawFace]:
+        assert self.turned is not None
+        height, width = rgb.shape[:2]
+        found = []
+        for turns in (1, 3):
+            self.turned_calls += 1
+            turned = np.ascontiguousarray(np.rot90(rgb, turns))
+            for face in self.turned.detect(turned):
+                found.append(
+                    face_from_crop(face, (0, 0), (width, height), turns, 1.0, (width, height))
+                )
+        return found
 
     def _search_crop(self, rgb: np.ndarray, wanted: ExpectedFace) -> RawFace | None:
         assert self.crops is not None
@@ -181,5 +222,6 @@ class FaceFinder:
 
     def close(self) -> None:
         self.video.close()
-        if self.crops is not None:
-            self.crops.close()
+        for extra in (self.crops, self.turned):
+            if extra is not None:
+                extra.close()

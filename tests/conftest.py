@@ -1,0 +1,47 @@
+"""Shared fixtures: where things are, the real face model, and extraction results reused by
+several end-to-end tests (extraction is the slow part, so each clip is extracted once)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotate.config import FeatureConfig, load_feature_config
+from annotate.extraction import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.models import resolve_face_model
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "sample_clips"
+SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures() -> Path:
+    """../shared/fixtures: real files from other projects (never copied into the repository)."""
+    assert SHARED_FIXTURES.is_dir(), (
+        f"{SHARED_FIXTURES} is missing: CI puts ../shared beside the repo"
+    )
+    return SHARED_FIXTURES
+
+
+@pytest.fixture(scope="session")
+def face_model() -> Path:
+    """The real, verified face landmarker model (fetched on first use)."""
+    return resolve_face_model()
+
+
+@pytest.fixture(scope="session")
+def feature_config() -> FeatureConfig:
+    return load_feature_config()
+
+
+@pytest.fixture(scope="session")
+def extracted(face_model: Path, feature_config: FeatureConfig) -> dict[str, ClipFeatures]:
+    """Each sample clip extracted once with the real landmarker, by clip name."""
+    results = {}
+    for name in ("dyad_play", "dyad_cross"):
+        results[name] = extract_clip(
+            SAMPLES / f"{name}.mp4", feature_config, mediapipe_factory(face_model)
+        )
+    return results
