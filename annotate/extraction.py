@@ -27,7 +27,7 @@ from annotate.faces.roles import (
     apply_overrides,
     assign_roles,
 )
-from annotate.faces.tracking import FaceTracker, Track
+from annotate.faces.tracking import FaceTracker, Track, real_tracks
 from annotate.summary import clip_summary
 from annotate.timeline.clip_episodes import clip_episodes
 from annotate.timeline.episodes import Episode
@@ -110,31 +110,43 @@ def _track_summaries(tracks: list[Track], frame_size: tuple[int, int]) -> list[T
     ]
 
 
-def extract_clip(
-    path: Path | str,
+@dataclass
+class TrackedStretch:
+    """The tracked faces of one stretch of a clip (the whole clip, or one time chunk).
+
+    Attributes:
+        start_s, end_s: the stretch (end None: to the clip's end).
+        samples: (frame index, time in seconds) of each sampled frame, in order.
+        tracks: every track (short ones included, so that chunks can be stitched), ids 0..n-1.
+        frames_decoded: frames decoded within the stretch.
+        device: where the landmarker ran.
+        elapsed_s: time taken.
+    """
+
+    start_s: float
+    end_s: float | None
+    samples: list[tuple[int, float]]
+    tracks: list[Track]
+    frames_decoded: int
+    device: str
+    elapsed_s: float
+
+
+def track_faces(
+    info: ClipInfo,
     config: FeatureConfig,
     landmarker_factory: LandmarkerFactory,
     *,
-    role_overrides: dict[int, str] | None = None,
+    start_s: float = 0.0,
+    end_s: float | None = None,
     progress: ProgressHook | None = None,
-    info: ClipInfo | None = None,
-) -> ClipFeatures:
-    """Extract the face, pose and gaze features of one clip.
+) -> TrackedStretch:
+    """Find and track the faces of one stretch of a clip, frame by frame.
 
-    Args:
-        path: the video file.
-        config: feature settings (sample rate, thresholds).
-        landmarker_factory: makes the face landmarker (one per clip).
-        role_overrides: track id -> role, from `--roles`.
-        progress: called with (frames decoded, frames expected).
-        info: the clip's probe, if the caller has it already.
-
-    Raises:
-        VideoError: the clip cannot be read or holds no frames.
-        ConfigError: a role override names a track that does not exist.
+    Each call makes its own landmarker (VIDEO mode keeps state), so stretches can run in
+    separate processes; `annotate.faces.stitching` joins their tracks.
     """
     started = time.perf_counter()
-    info = info or probe(path)
     frame_size = (info.width, info.height)
     tracker = FaceTracker(config.tracking, config.faces.max_faces, frame_size)
     samples: list[tuple[int, float]] = []
@@ -148,7 +160,7 @@ def extract_clip(
             progress(done, total)
 
     try:
-        for frame in iter_frames(info, config.sampling.fps, count):
+        for frame in iter_frames(info, config.sampling.fps, count, start_s, end_s):
             faces = landmarker.find(frame.rgb, frame.t, tracker.expected_faces(frame.t))
             observations = [
                 FaceObservation.from_landmarker(f, frame.index, frame.t, *frame_size, config.gaze)
@@ -158,15 +170,42 @@ def extract_clip(
             samples.append((frame.index, frame.t))
     finally:
         landmarker.close()
+    return TrackedStretch(
+        start_s=start_s,
+        end_s=end_s,
+        samples=samples,
+        tracks=tracker.tracks,
+        frames_decoded=decoded,
+        device=landmarker.device,
+        elapsed_s=time.perf_counter() - started,
+    )
+
+
+def finish_clip(
+    info: ClipInfo,
+    config: FeatureConfig,
+    stretch: TrackedStretch,
+    role_overrides: dict[int, str] | None = None,
+) -> ClipFeatures:
+    """From tracked faces to the clip's features: drop spurious tracks, decide roles, build
+    the feature table, the episodes and the summary.
+
+    Raises:
+        VideoError: no frame could be decoded.
+        ConfigError: a role override names a track that does not exist.
+    """
+    samples = stretch.samples
     if not samples:
         raise VideoError("no frame could be decoded", info.path)
+    frame_size = (info.width, info.height)
     notes: list[str] = []
-    if info.frame_count and decoded < 0.9 * info.frame_count:
+    expected = info.frame_count - round(stretch.start_s * info.fps)
+    if info.frame_count and stretch.end_s is None and stretch.frames_decoded < 0.9 * expected:
         notes.append(
-            f"{info.path}: decoded {decoded} of the {info.frame_count} frames the container "
-            "announces; the file may be truncated"
+            f"{info.path}: decoded {stretch.frames_decoded} of the {info.frame_count} frames the "
+            "container announces; the file may be truncated"
         )
-    tracks = tracker.kept_tracks()
+    tracks = real_tracks(stretch.tracks, config.tracking.min_track_s)
     roles = assign_roles(_track_summaries(tracks, frame_size))
     if role_overrides:
         roles = apply_overrides(roles, role_overrides)
@@ -188,11 +227,39 @@ def extract_clip(
         summary=summary,
         roles=roles,
         sample_fps=sample_fps,
-        frames_decoded=decoded,
-        elapsed_s=time.perf_counter() - started,
-        device=landmarker.device,
+        frames_decoded=stretch.frames_decoded,
+        elapsed_s=stretch.elapsed_s,
+        device=stretch.device,
         warnings=notes,
     )
+
+
+def extract_clip(
+    path: Path | str,
+    config: FeatureConfig,
+    landmarker_factory: LandmarkerFactory,
+    *,
+    role_overrides: dict[int, str] | None = None,
+    progress: ProgressHook | None = None,
+    info: ClipInfo | None = None,
+) -> ClipFeatures:
+    """Extract the face, pose and gaze features of one clip, in this process.
+
+    Args:
+        path: the video file.
+        config: feature settings (sample rate, thresholds).
+        landmarker_factory: makes the face finder (one per clip).
+        role_overrides: track id -> role, from `--roles`.
+        progress: called with (frames decoded, frames expected).
+        info: the clip's probe, if the caller has it already.
+
+    Raises:
+        VideoError: the clip cannot be read or holds no frames.
+        ConfigError: a role override names a track that does not exist.
+    """
+    info = info or probe(path)
+    stretch = track_faces(info, config, landmarker_factory, progress=progress)
+    return finish_clip(info, config, stretch, role_overrides)
 
 
 def _effective_rate(samples: list[tuple[int, float]], native_fps: float) -> float:

@@ -170,8 +170,11 @@ def iter_frames(
     Args:
         info: the clip, from `probe`.
         fps: frames per second to keep; None keeps every frame.
-        progress: called after each decoded frame with (decoded, expected).
-        start_s: frames before this time are decoded but skipped.
+        progress: called after each decoded frame with (decoded, expected), both counted
+            within [start_s, end_s).
+        start_s: where to start: the reader seeks to a second before it (the nearest key
+            frame) and skips the frames before it. Frame indices after a seek are the
+            container's (exact for constant frame rates, estimated for variable ones).
         end_s: decoding stops at the first frame at or after this time.
 
     Yields:
@@ -180,6 +183,12 @@ def iter_frames(
     """
     capture = _open(info.path)
     sampler = FrameSampler(fps, info.fps)
+    first_index = 0
+    if start_s > 1.0:
+        capture.set(cv2.CAP_PROP_POS_MSEC, (start_s - 1.0) * 1000.0)
+        first_index = max(int(capture.get(cv2.CAP_PROP_POS_FRAMES)), 0)
+    last_frame = info.frame_count if end_s is None else min(info.frame_count, end_s * info.fps)
+    expected = max(int(last_frame - start_s * info.fps), 0)
     decoded = 0
     last_t = -1.0
     try:
@@ -188,10 +197,10 @@ def iter_frames(
             if t <= last_t:
                 t = last_t + 1e-6
             last_t = t
-            index = decoded
+            index = first_index + decoded
             decoded += 1
-            if progress is not None:
-                progress(decoded, info.frame_count)
+            if progress is not None and t >= start_s:
+                progress(max(index + 1 - round(start_s * info.fps), 0), expected)
             if end_s is not None and t >= end_s:
                 break
             if t < start_s or not sampler.keep(t):

@@ -142,11 +142,15 @@ class FaceTracker:
             if tr.observations and t - tr.last_t <= self.config.max_dropout_s
         ]
 
-    def kept_tracks(self) -> list[Track]:
-        """Tracks long enough to be real faces (spurious detections dropped), ids renumbered 0..n-1
-        in order of first appearance."""
-        kept = [tr for tr in self.tracks if tr.span_s >= self.config.min_track_s]
-        kept.sort(key=lambda tr: tr.observations[0].t)
-        for new_id, track in enumerate(kept):
-            track.track_id = new_id
-        return kept
+
+def real_tracks(tracks: list[Track], min_track_s: float) -> list[Track]:
+    """Tracks long enough to be real faces (spurious detections dropped), as new Track objects
+    renumbered 0..n-1 in order of first appearance."""
+    kept = sorted(
+        (tr for tr in tracks if tr.observations and tr.span_s >= min_track_s),
+        key=lambda tr: tr.observations[0].t,
+    )
+    return [
+        Track(new_id, list(tr.observations), tr.centre_px, tr.velocity_px_s, tr.width_px, tr.last_t)
+        for new_id, tr in enumerate(kept)
+    ]

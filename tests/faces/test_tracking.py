@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotate.config import TrackingConfig
-from annotate.faces.tracking import FaceTracker
+from annotate.faces.tracking import FaceTracker, real_tracks
 from tests.helpers import observation
 
 FRAME = (640, 360)
@@ -23,7 +23,7 @@ def run(
 def test_no_faces_no_tracks() -> None:
     tracker = FaceTracker(TrackingConfig(), 2, FRAME)
     assert run(tracker, [[], [], []]) == [[], [], []]
-    assert tracker.kept_tracks() == []
+    assert real_tracks(tracker.tracks, tracker.config.min_track_s) == []
 
 
 def test_crossing_paths_keep_each_face_its_id() -> None:
@@ -42,7 +42,7 @@ def test_a_short_dropout_keeps_the_id() -> None:
     frames = [[(0.3, 0.5, 0.2)]] * 10 + [[]] * 15 + [[(0.32, 0.5, 0.2)]] * 10
     ids = run(tracker, frames)
     assert ids[0] == ids[-1] == [0]
-    assert len(tracker.kept_tracks()) == 1
+    assert len(real_tracks(tracker.tracks, tracker.config.min_track_s)) == 1
 
 
 def test_a_long_absence_without_reidentification_opens_a_new_track() -> None:
@@ -65,7 +65,7 @@ def test_spurious_short_tracks_are_dropped_and_ids_renumbered() -> None:
     tracker = FaceTracker(TrackingConfig(min_track_s=0.5), 3, FRAME)
     frames = [[(0.9, 0.1, 0.1)]] * 2 + [[(0.3, 0.5, 0.2)]] * 20
     run(tracker, frames)
-    kept = tracker.kept_tracks()
+    kept = real_tracks(tracker.tracks, tracker.config.min_track_s)
     assert [t.track_id for t in kept] == [0]
     assert kept[0].observations[0].box_xywh_norm[2] == 0.2
 

@@ -1,0 +1,168 @@
+"""One clip on several cores: time chunks tracked in separate processes, stitched, finished.
+
+Each chunk has its own landmarker in its own process (MediaPipe's VIDEO mode keeps state and is
+not shared); chunk edges sit half a frame before a sampling grid time, so chunked and unchunked
+runs sample the same frames; tracks are joined at the edges (annotate.faces.stitching).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import queue
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotate.config import FeatureConfig
+from annotate.extraction import (
+    ClipFeatures,
+    FaceSource,
+    LandmarkerFactory,
+    TrackedStretch,
+    finish_clip,
+    mediapipe_factory,
+    track_faces,
+)
+from annotate.faces.landmarker import Device
+from annotate.faces.stitching import stitch_tracks
+from annotate.video import ClipInfo, ProgressHook, probe
+
+MIN_CHUNK_S = 20.0  # shorter chunks spend more on start-up than they save
+
+
+@dataclass(frozen=True)
+class MediapipeFactory:
+    """A picklable landmarker factory (what worker processes receive)."""
+
+    model_path: Path
+    device: Device = "cpu"
+
+    def __call__(self, config: FeatureConfig) -> FaceSource:
+        return mediapipe_factory(self.model_path, self.device)(config)
+
+
+def plan_chunks(
+    info: ClipInfo,
+    sample_fps: float | None,
+    parts: int,
+    chunk_s: float | None = None,
+    min_chunk_s: float = MIN_CHUNK_S,
+) -> list[tuple[float, float | None]]:
+    """Cut a clip into time chunks: `parts` equal ones, or chunks of about `chunk_s` seconds.
+
+    Edges sit half a frame before a sampling grid time (or before a frame, at every-frame
+    sampling), so each sampled frame falls in exactly one chunk, the one it would be sampled in
+    by an unchunked run. The last chunk is open-ended.
+    """
+    duration = info.duration_s
+    count = max(1, math.ceil(duration / chunk_s)) if chunk_s else max(1, parts)
+    count = min(count, max(1, int(duration // min_chunk_s)))
+    if count == 1:
+        return [(0.0, None)]
+    step = 1.0 / sample_fps if sample_fps and sample_fps < info.fps else 1.0 / info.fps
+    half_frame = 0.5 / info.fps
+    edges = [round(duration * k / count / step) * step - half_frame for k in range(1, count)]
+    starts = [0.0, *edges]
+    ends: list[float | None] = [*edges, None]
+    return list(zip(starts, ends, strict=True))
+
+
+def _track_chunk(
+    info: ClipInfo,
+    config: FeatureConfig,
+    factory: LandmarkerFactory,
+    start_s: float,
+    end_s: float | None,
+    index: int,
+    updates: Any,
+) -> TrackedStretch:
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] > 0.2 or done >= total:
+            last[0] = now
+            updates.put((index, done, total))
+
+    return track_faces(info, config, factory, start_s=start_s, end_s=end_s, progress=report)
+
+
+def _relay(updates: Any, progress: ProgressHook, parts: int, stop: threading.Event) -> None:
+    done, totals = [0] * parts, [0] * parts
+    while not stop.is_set() or not updates.empty():
+        try:
+            index, count, total = updates.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        done[index], totals[index] = count, total
+        progress(sum(done), sum(totals))
+
+
+def extract_clip_parallel(
+    path: Path | str,
+    config: FeatureConfig,
+    factory: LandmarkerFactory,
+    *,
+    workers: int = 2,
+    chunk_s: float | None = None,
+    min_chunk_s: float = MIN_CHUNK_S,
+    role_overrides: dict[int, str] | None = None,
+    progress: ProgressHook | None = None,
+    info: ClipInfo | None = None,
+) -> ClipFeatures:
+    """Extract one clip's features with `workers` processes over time chunks.
+
+    The factory must be picklable (MediapipeFactory). With one chunk (a short clip, or one
+    worker) the work runs in this process.
+    """
+    info = info or probe(path)
+    chunks = plan_chunks(info, config.sampling.fps, workers, chunk_s, min_chunk_s)
+    if len(chunks) == 1 or workers <= 1:
+        from annotate.extraction import extract_clip
+
+        return extract_clip(
+            info.path, config, factory, role_overrides=role_overrides, progress=progress, info=info
+        )
+    started = time.perf_counter()
+    context = multiprocessing.get_context("spawn")  # MediaPipe's threads do not survive fork
+    with context.Manager() as manager:
+        updates = manager.Queue()
+        stop = threading.Event()
+        relay = threading.Thread(
+            target=_relay, args=(updates, progress or _ignore, len(chunks), stop), daemon=True
+        )
+        relay.start()
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = [
+                    pool.submit(_track_chunk, info, config, factory, start, end, k, updates)
+                    for k, (start, end) in enumerate(chunks)
+                ]
+                stretches = [f.result() for f in futures]
+        finally:
+            stop.set()
+            relay.join()
+    tracks = stitch_tracks(
+        [s.tracks for s in stretches],
+        config.tracking,
+        config.faces.max_faces,
+        (info.width, info.height),
+    )
+    whole = TrackedStretch(
+        start_s=0.0,
+        end_s=None,
+        samples=[s for part in stretches for s in part.samples],
+        tracks=tracks,
+        frames_decoded=sum(s.frames_decoded for s in stretches),
+        device=stretches[0].device,
+        elapsed_s=time.perf_counter() - started,
+    )
+    return finish_clip(info, config, whole, role_overrides)
+
+
+def _ignore(done: int, total: int) -> None:
+    return None
