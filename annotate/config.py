@@ -43,6 +43,14 @@ class FacesConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    min_face_frac: float = 0.04
+    every_s: float = 1.0
+    tile_overlap: float = 0.25
+    crop_below_px: float = 80.0
+
+
+@dataclass(frozen=True)
 class TrackingConfig:
     max_dropout_s: float = 2.0
     max_step_widths: float = 1.5
@@ -76,6 +84,7 @@ class FeatureConfig:
 
     sampling: SamplingConfig = field(default_factory=SamplingConfig)
     faces: FacesConfig = field(default_factory=FacesConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
     gaze: GazeConfig = field(default_factory=GazeConfig)
     expressions: ExpressionConfig = field(default_factory=ExpressionConfig)
@@ -105,6 +114,7 @@ class FeatureConfig:
 _SECTIONS: dict[str, type] = {
     "sampling": SamplingConfig,
     "faces": FacesConfig,
+    "search": SearchConfig,
     "tracking": TrackingConfig,
     "gaze": GazeConfig,
     "expressions": ExpressionConfig,

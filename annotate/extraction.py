@@ -83,10 +83,10 @@ def mediapipe_factory(model_path: Path, device: Device = "cpu") -> LandmarkerFac
             "gpu" if whole.device == "gpu" else "cpu"
         )  # as the first one fell back
         crops = FaceLandmarker(model_path, 1, video=False, device=crops_device, **thresholds)
-        turned = FaceLandmarker(
+        searcher = FaceLandmarker(
             model_path, faces.max_faces, video=False, device=crops_device, **thresholds
         )
-        return FaceFinder(whole, crops, turned, faces.max_faces)
+        return FaceFinder(whole, crops, searcher, faces.max_faces, config.search)
 
     return make
 

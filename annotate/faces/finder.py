@@ -1,13 +1,16 @@
-"""Finding each sampled frame's faces: the whole frame, then a crop around each missed face.
+"""Finding each sampled frame's faces: the whole frame, then regions where faces were missed.
 
-The landmarker in VIDEO mode follows faces from frame to frame, but loses a face that turns far
-or lies on its side (its detector is trained on upright faces). So after the whole-frame pass,
-every face that a track saw recently but this frame's pass missed is looked for again in a crop
-around its last box, turned upright by quarter turns (the one nearest the face's last roll
-first, then the others): an infant lying on a mat is found and followed. And when the frame
-holds fewer faces than expected, the whole frame is searched turned by a quarter turn each way,
-at most once a second, so that a face that appears lying down (or a clip filmed sideways) is
-found in the first place.
+The landmarker in VIDEO mode follows faces from frame to frame, but it misses three kinds:
+- a face that turns far or lies on its side (its detector is trained on upright faces): every
+  face a track saw recently but this frame missed is looked for again in a crop around its last
+  box, turned upright by quarter turns (the one nearest the face's last roll first);
+- a small face (narrower than about 1/8 of the frame: an infant across the room): the same crop
+  follows it once found, enlarged so its landmarks come out at a good resolution;
+- a face nobody has found yet. When a frame shows fewer faces than expected, at most once every
+  `every_s` seconds, the frame is searched in overlapping tiles (each small enough that a face of
+  `min_face_frac` of the frame's width is found) and whole, turned a quarter turn each way.
+Tiles and turned searches cost nothing while every expected face is found; crops cost one
+landmarker call per missed or small face per frame.
 """
 
 from __future__ import annotations
@@ -18,11 +21,16 @@ from typing import Protocol
 
 import numpy as np
 
+from annotate.config import SearchConfig
 from annotate.faces.landmarker import RawFace
-
-CROP_SCALE = 2.2  # crop side / face side
-MIN_CROP_PX = 192  # smaller crops are enlarged to this, so small faces are detected
-SAME_FACE_IOU = 0.3
+from annotate.faces.regions import (
+    box_of,
+    crop_around,
+    face_from_crop,
+    iou,
+    same_face,
+    tile_grid,
+)
 
 
 class Detects(Protocol):
@@ -43,167 +51,111 @@ class ExpectedFace:
     roll_deg: float
 
 
-def box_of(face: RawFace) -> tuple[float, float, float, float]:
-    low = face.landmarks[:, :2].min(axis=0)
-    high = face.landmarks[:, :2].max(axis=0)
-    return float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1])
-
-
-def iou(a: Sequence[float], b: Sequence[float]) -> float:
-    """Intersection over union of two (x, y, w, h) boxes."""
-    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
-
-
-def z_rotation(quarter_turns: int) -> np.ndarray:
-    """Camera-frame rotation about the viewing axis by quarter_turns x 90 degrees, CCW on screen."""
-    angle = np.radians(90.0 * quarter_turns)
-    c, s = np.cos(angle), np.sin(angle)
-    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
-
-
-def unrotate_points(
-    points_px: np.ndarray, quarter_turns: int, width: int, height: int
-) -> np.ndarray:
-    """Pixel (x, y) in an image turned CCW by quarter_turns back to the unturned image's pixels.
-
-    `width` and `height` are the unturned image's size.
-    """
-    x, y = points_px[:, 0], points_px[:, 1]
-    k = quarter_turns % 4
-    if k == 0:
-        return points_px.copy()
-    if k == 1:
-        return np.stack([width - y, x], axis=1)
-    if k == 2:
-        return np.stack([width - x, height - y], axis=1)
-    return np.stack([y, height - x], axis=1)
-
-
-def face_from_crop(
-    face: RawFace,
-    origin_px: tuple[int, int],
-    crop_size: tuple[int, int],
-    quarter_turns: int,
-    scale: float,
-    frame_size: tuple[int, int],
-) -> RawFace:
-    """Map a face found in a (scaled, turned) crop back onto the whole frame.
-
-    Args:
-        face: the landmarker's face in the turned crop.
-        origin_px: the crop's top-left corner in the frame.
-        crop_size: the enlarged crop's (width, height) in pixels, before turning.
-        quarter_turns: how the crop was turned (CCW) before detection.
-        scale: how much the crop was enlarged (crop pixels per frame pixel).
-        frame_size: the frame's (width, height).
-    """
-    scaled_w, scaled_h = crop_size
-    turned_w, turned_h = (scaled_h, scaled_w) if quarter_turns % 2 else (scaled_w, scaled_h)
-    pixels = face.landmarks[:, :2] * np.array([turned_w, turned_h])
-    unturned = unrotate_points(pixels, quarter_turns, scaled_w, scaled_h)
-    frame_w, frame_h = frame_size
-    x = (unturned[:, 0] / scale + origin_px[0]) / frame_w
-    y = (unturned[:, 1] / scale + origin_px[1]) / frame_h
-    z = face.landmarks[:, 2] * turned_w / scale / frame_w
-    matrix = face.matrix.copy()
-    back = z_rotation(-quarter_turns)
-    matrix[:3, :3] = back @ face.matrix[:3, :3]
-    matrix[:3, 3] = back @ face.matrix[:3, 3]
-    landmarks = np.stack([x, y, z], axis=1).astype(np.float32)
-    return RawFace(landmarks=landmarks, blendshapes=face.blendshapes, matrix=matrix)
-
-
-def crop_around(
-    rgb: np.ndarray, box_xywh_norm: tuple[float, float, float, float]
-) -> tuple[np.ndarray, tuple[int, int], float]:
-    """A square crop CROP_SCALE times the face's larger side, clipped to the frame, enlarged to
-    at least MIN_CROP_PX. Returns the crop, its top-left corner and the enlargement."""
-    import cv2
-
-    height, width = rgb.shape[:2]
-    x, y, w, h = box_xywh_norm
-    side = max(w * width, h * height) * CROP_SCALE
-    cx, cy = (x + w / 2) * width, (y + h / 2) * height
-    x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
-    x1, y1 = int(min(width, cx + side / 2)), int(min(height, cy + side / 2))
-    crop = rgb[y0:y1, x0:x1]
-    scale = 1.0
-    if crop.size and min(crop.shape[:2]) < MIN_CROP_PX:
-        scale = MIN_CROP_PX / min(crop.shape[:2])
-        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
-    return crop, (x0, y0), scale
-
-
 class FaceFinder:
-    """Whole-frame faces (VIDEO mode), plus crop searches for expected faces it missed.
+    """Whole-frame faces (VIDEO mode), plus crops, tiles and turned frames where faces are missed.
 
     Args:
         video: the whole-frame landmarker (VIDEO mode).
-        crops: a landmarker for crops (IMAGE mode, one face).
-        turned: a landmarker for whole frames turned by a quarter turn (IMAGE mode, up to
-            `max_faces`), used when a frame shows fewer faces than expected.
+        crops: a landmarker for crops (IMAGE mode, one face); None: no crop follow-up.
+        searcher: a landmarker for tiles and turned frames (IMAGE mode, up to `max_faces`);
+            None: no search for new faces beyond the whole frame.
         max_faces: how many faces a frame is expected to hold at most.
-        turned_every_s: the least time between two turned searches.
+        search: when and how finely to search (configs/features.yaml, section search).
     """
 
     def __init__(
         self,
         video: Detects,
         crops: Detects | None,
-        turned: Detects | None = None,
+        searcher: Detects | None = None,
         max_faces: int = 2,
-        turned_every_s: float = 1.0,
+        search: SearchConfig | None = None,
     ) -> None:
         self.video = video
         self.crops = crops
-        self.turned = turned
+        self.searcher = searcher
         self.max_faces = max_faces
-        self.turned_every_s = turned_every_s
+        self.search = search or SearchConfig()
         self.device = video.device
-        self.crop_calls = 0
-        self.turned_calls = 0
-        self._last_turned_t = -float("inf")
+        self.calls = {"whole": 0, "crop": 0, "tile": 0, "turned": 0}
+        self._last_search_t = -float("inf")
 
     def find(self, rgb: np.ndarray, t_s: float, expected: Sequence[ExpectedFace]) -> list[RawFace]:
         """All faces of one frame (RGB), given the faces that tracks expect to see."""
+        self.calls["whole"] += 1
         faces = self.video.detect(rgb, t_s)
         boxes = [box_of(f) for f in faces]
 
         def add(found: RawFace | None) -> None:
-            if found is not None and all(iou(box_of(found), b) < SAME_FACE_IOU for b in boxes):
+            if found is not None and not any(same_face(box_of(found), b) for b in boxes):
                 faces.append(found)
                 boxes.append(box_of(found))
 
         if self.crops is not None:
             for wanted in expected:
-                if not any(iou(wanted.box_xywh_norm, b) > 0.1 for b in boxes):
-                    add(self._search_crop(rgb, wanted))
+                if not any(iou(wanted.box_xywh_norm, b) > 0.1 for b in boxes) or (
+                    self._small(wanted, rgb.shape[1])
+                ):
+                    self._replace_or_add(faces, boxes, self._search_crop(rgb, wanted))
         if (
-            self.turned is not None
+            self.searcher is not None
             and len(faces) < self.max_faces
-            and t_s - self._last_turned_t >= self.turned_every_s
+            and t_s - self._last_search_t >= self.search.every_s
         ):
-            self._last_turned_t = t_s
-            for found in self._search_turned(rgb):
+            self._last_search_t = t_s
+            for found in self._search_frame(rgb):
                 add(found)
         return faces
 
-    def _search_turned(self, rgb: np.ndarray) -> list[RawFace]:
-        assert self.turned is not None
+    def _small(self, wanted: ExpectedFace, width: int) -> bool:
+        """A face too small for good landmarks from the whole frame: always follow it by crop."""
+        return wanted.box_xywh_norm[2] * width < self.search.crop_below_px
+
+    def _replace_or_add(
+        self,
+        faces: list[RawFace],
+        boxes: list[tuple[float, float, float, float]],
+        found: RawFace | None,
+    ) -> None:
+        """Add a crop's face, or let it replace the whole frame's reading of the same face
+        (the crop's is at a better resolution)."""
+        if found is None:
+            return
+        box = box_of(found)
+        for k, other in enumerate(boxes):
+            if same_face(box, other):
+                faces[k], boxes[k] = found, box
+                return
+        faces.append(found)
+        boxes.append(box)
+
+    def _search_frame(self, rgb: np.ndarray) -> list[RawFace]:
+        """Faces from tiles and from the whole frame turned each way, duplicates merged (the
+        larger box of two wins: a face cut by a tile's edge loses to the whole face)."""
+        assert self.searcher is not None
         height, width = rgb.shape[:2]
-        found = []
+        candidates: list[RawFace] = []
+        min_face_px = self.search.min_face_frac * width
+        for x0, y0, x1, y1 in tile_grid(width, height, min_face_px, self.search.tile_overlap):
+            self.calls["tile"] += 1
+            tile = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+            for face in self.searcher.detect(tile):
+                candidates.append(
+                    face_from_crop(face, (x0, y0), (x1 - x0, y1 - y0), 0, 1.0, (width, height))
+                )
         for turns in (1, 3):
-            self.turned_calls += 1
+            self.calls["turned"] += 1
             turned = np.ascontiguousarray(np.rot90(rgb, turns))
-            for face in self.turned.detect(turned):
-                found.append(
+            for face in self.searcher.detect(turned):
+                candidates.append(
                     face_from_crop(face, (0, 0), (width, height), turns, 1.0, (width, height))
                 )
-        return found
+        candidates.sort(key=lambda f: -(box_of(f)[2] * box_of(f)[3]))
+        kept: list[RawFace] = []
+        for face in candidates:
+            if not any(same_face(box_of(face), box_of(k)) for k in kept):
+                kept.append(face)
+        return kept
 
     def _search_crop(self, rgb: np.ndarray, wanted: ExpectedFace) -> RawFace | None:
         assert self.crops is not None
@@ -214,14 +166,13 @@ class FaceFinder:
         size = (crop.shape[1], crop.shape[0])
         first = round(wanted.roll_deg / 90.0) % 4
         for turns in (first, (first + 1) % 4, (first + 3) % 4):
-            self.crop_calls += 1
+            self.calls["crop"] += 1
             found = self.crops.detect(np.ascontiguousarray(np.rot90(crop, turns)))
             if found:
                 return face_from_crop(found[0], origin, size, turns, scale, (width, height))
         return None
 
     def close(self) -> None:
-        self.video.close()
-        for extra in (self.crops, self.turned):
-            if extra is not None:
-                extra.close()
+        for landmarker in (self.video, self.crops, self.searcher):
+            if landmarker is not None:
+                landmarker.close()

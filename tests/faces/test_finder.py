@@ -5,17 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from annotate.faces.finder import (
-    ExpectedFace,
-    FaceFinder,
+from annotate.faces.finder import ExpectedFace, FaceFinder
+from annotate.faces.geometry import pose_from_rotation, rotation_from_pose
+from annotate.faces.landmarker import RawFace
+from annotate.faces.regions import (
     crop_around,
     face_from_crop,
     iou,
     unrotate_points,
     z_rotation,
 )
-from annotate.faces.geometry import pose_from_rotation, rotation_from_pose
-from annotate.faces.landmarker import RawFace
 from tests.helpers import raw_face
 
 
