@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from annotate.commands import analysis, faces
+from annotate.commands import analysis, coding, faces
 from annotate.errors import AnnotateError
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
 )
 
 faces.register(app)
+coding.register(app)
 analysis.register(app)
 
 

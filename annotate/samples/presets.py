@@ -143,16 +143,33 @@ FACE_SIZES_PX = (300, 200, 150, 100, 75, 50)
 def faces_at_every_size(duration_s: float = 10.0) -> Script:
     """1280x720 with six faces from 300 down to 50 pixels wide, looking at the camera and
     swaying: for measuring the share of frames in which each size is found."""
-    places = [(230.0, 230.0), (620.0, 230.0), (980.0, 230.0), (300.0, 560.0), (650.0, 560.0),
-              (1000.0, 560.0)]
-    faces = {f"face_{w}px": FaceLook(width_px=float(w), mirror=k % 2 == 1)
-             for k, w in enumerate(FACE_SIZES_PX)}
-    start = {role: {"at": list(at), "look": "camera"}
-             for role, at in zip(faces, places, strict=True)}
-    return Script(name=f"faces_at_every_size_{int(duration_s)}s", width=1280, height=720,
-                  fps=25.0, duration_s=duration_s, faces=faces, segments=[Segment(0.0, start)],
-                  seed=9, sway_deg=6.0,
-                  notes="Faces from 50 to 300 pixels wide at 1280x720, made on demand.")
+    places = [
+        (230.0, 230.0),
+        (620.0, 230.0),
+        (980.0, 230.0),
+        (300.0, 560.0),
+        (650.0, 560.0),
+        (1000.0, 560.0),
+    ]
+    faces = {
+        f"face_{w}px": FaceLook(width_px=float(w), mirror=k % 2 == 1)
+        for k, w in enumerate(FACE_SIZES_PX)
+    }
+    start = {
+        role: {"at": list(at), "look": "camera"} for role, at in zip(faces, places, strict=True)
+    }
+    return Script(
+        name=f"faces_at_every_size_{int(duration_s)}s",
+        width=1280,
+        height=720,
+        fps=25.0,
+        duration_s=duration_s,
+        faces=faces,
+        segments=[Segment(0.0, start)],
+        seed=9,
+        sway_deg=6.0,
+        notes="Faces from 50 to 300 pixels wide at 1280x720, made on demand.",
+    )
 
 
 PRESETS: dict[str, Callable[[float | None], Script]] = {

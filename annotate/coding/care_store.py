@@ -1,0 +1,93 @@
+"""CARE-Index sheets in the annotation store, with history like every other change.
+
+One row per clip, coder and aspect holds each partner's points (JSON) and the coder's note;
+saving an aspect again replaces it (recorded as an update, so it can be undone).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from annotate.coding.care_index import AspectScore, CareIndexConfig, CareSheet, score_aspect
+from annotate.coding.clips import ClipRef
+from annotate.coding.store import AnnotationStore
+
+
+def save_aspect(
+    store: AnnotationStore, clip: ClipRef, coder: str, score: AspectScore, *, who: str = ""
+) -> None:
+    """Store one checked aspect of a coder's sheet (replacing what was there)."""
+    points = {partner: dict(values) for partner, values in score.points}
+    with store.transaction("care", who or coder, coder, f"{clip.name} {score.aspect}") as batch:
+        clip_id = store.clip_id(batch, clip)
+        row = store.conn.execute(
+            "SELECT id FROM care_scores WHERE clip_id = ? AND coder = ? AND aspect = ?",
+            (clip_id, coder, score.aspect),
+        ).fetchone()
+        values = {"points": json.dumps(points), "note": score.note, "updated": batch.at}
+        if row is None:
+            batch.insert(
+                "care_scores",
+                {
+                    "clip_id": clip_id,
+                    "coder": coder,
+                    "aspect": score.aspect,
+                    **values,
+                    "created": batch.at,
+                },
+            )
+        else:
+            batch.update("care_scores", int(row["id"]), values)
+
+
+def set_aspect(
+    store: AnnotationStore,
+    config: CareIndexConfig,
+    clip: ClipRef,
+    coder: str,
+    aspect: str,
+    points: Mapping[str, Mapping[str, float]],
+    note: str = "",
+    *,
+    who: str = "",
+) -> CareSheet:
+    """Check and store one aspect, and return the coder's whole sheet.
+
+    Raises:
+        StoreError: the points do not add up, or name an unknown aspect, partner or pattern.
+    """
+    save_aspect(store, clip, coder, score_aspect(config, aspect, points, note), who=who)
+    return load_sheet(store, clip.sha256, coder)
+
+
+def _score(aspect: str, points_json: str, note: str) -> AspectScore:
+    points = json.loads(points_json)
+    return AspectScore(
+        aspect=aspect,
+        points=tuple(
+            (p, tuple((k, float(v)) for k, v in values.items())) for p, values in points.items()
+        ),
+        note=note,
+    )
+
+
+def load_sheet(store: AnnotationStore, clip_sha256: str, coder: str) -> CareSheet:
+    """A coder's sheet for a clip (with no aspects when nothing is stored)."""
+    rows = store.conn.execute(
+        "SELECT s.aspect, s.points, s.note FROM care_scores s JOIN clips c ON c.id = s.clip_id "
+        "WHERE c.sha256 = ? AND s.coder = ? ORDER BY s.id",
+        (clip_sha256, coder),
+    ).fetchall()
+    return CareSheet(
+        clip_sha256, coder, tuple(_score(r["aspect"], r["points"], r["note"]) for r in rows)
+    )
+
+
+def all_sheets(store: AnnotationStore) -> list[CareSheet]:
+    """Every stored sheet, by clip and coder."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT c.sha256, s.coder FROM care_scores s JOIN clips c ON c.id = s.clip_id "
+        "WHERE c.sha256 IS NOT NULL ORDER BY c.sha256, s.coder"
+    ).fetchall()
+    return [load_sheet(store, r["sha256"], r["coder"]) for r in rows]

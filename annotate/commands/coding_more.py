@@ -1,0 +1,198 @@
+"""`annotate care ...`, `annotate backup`, `annotate convert` and `annotate reliability`:
+thin calls into annotate.coding and annotate.interchange (registered by annotate.commands.coding).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotate.coding.backup import DEFAULT_KEEP, backup, rotating_backup
+from annotate.coding.care_index import CareIndexConfig, load_care_index
+from annotate.coding.care_store import load_sheet, set_aspect
+from annotate.coding.clips import ClipRef
+from annotate.coding.reliability_output import markdown, write_reliability
+from annotate.coding.reliability_report import compare_coders
+from annotate.coding.store import AnnotationStore
+from annotate.commands.coding_common import (
+    ClipOption,
+    CoderOption,
+    DbOption,
+    ForceOption,
+    MaybeClip,
+    database,
+    one_line_errors,
+    open_store,
+)
+from annotate.errors import StoreError
+from annotate.interchange.convert import convert as convert_file
+
+care_app = typer.Typer(help="CARE-Index sheets: score aspects, show a sheet.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `care`, `backup`, `convert` and `reliability` to the CLI."""
+    app.add_typer(care_app, name="care")
+    app.command("backup")(backup_command)
+    app.command("convert")(convert_command)
+    app.command("reliability")(reliability_command)
+
+
+@one_line_errors
+def backup_command(
+    db: DbOption = None,
+    clip: MaybeClip = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Back up to this file [default: rotating backups/ beside the database]."
+        ),
+    ] = None,
+    keep: Annotated[int, typer.Option("--keep", help="Rotating backups to keep.")] = DEFAULT_KEEP,
+    force: ForceOption = False,
+) -> None:
+    """Back up a project database with SQLite's online backup API (safe while in use)."""
+    source = database(db, clip)
+    made = backup(source, out, force=force) if out else rotating_backup(source, keep=keep)
+    if made is None:
+        raise StoreError("no project database to back up", source)
+    typer.echo(f"backed up {source} to {made}")
+
+
+@one_line_errors
+def convert_command(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Input: .eaf, .eaf.gz, .boris, .csv, .tsv or .parquet.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    target: Annotated[Path, typer.Argument(help="Output: .eaf, .eaf.gz, .csv or .parquet.")],
+    observation: Annotated[
+        str | None, typer.Option("--observation", help="The BORIS observation (ELAN holds one).")
+    ] = None,
+    coder: Annotated[
+        str, typer.Option("--coder", help="Coder for annotations whose file names none.")
+    ] = "",
+    force: ForceOption = False,
+) -> None:
+    """Convert annotations between formats, by extension; no database or media needed."""
+    result = convert_file(source, target, part=observation, coder=coder, force=force)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(f"wrote {result.count} annotations to {result.path}")
+
+
+@one_line_errors
+def reliability_command(
+    coders: Annotated[str, typer.Option("--coders", help="Two coders, A,B (A is the reference).")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The table (FILE.csv); the report goes beside it as FILE.md."),
+    ],
+    clip: MaybeClip = None,
+    bin_s: Annotated[
+        float, typer.Option("--bin", help="Bin width for kappa, in seconds.", min=0.001)
+    ] = 0.5,
+    tolerance_s: Annotated[
+        float, typer.Option("--tolerance", help="Window for matching points, in seconds.", min=0.0)
+    ] = 1.0,
+    force: ForceOption = False,
+    db: DbOption = None,
+) -> None:
+    """Agreement of two coders: kappa per tier, point matching, CARE-Index totals and ICC."""
+    names = [c.strip() for c in coders.split(",") if c.strip()]
+    if len(names) != 2:
+        raise typer.BadParameter(f"give two coders as A,B, got '{coders}'", param_hint="--coders")
+    config = load_care_index()
+    with open_store(db, clip, create=False) as store:
+        clips = None
+        if clip is not None:
+            row = store.clip(ClipRef.from_video(clip).sha256)
+            if row is None:
+                raise StoreError("this clip has no annotations in the project", clip)
+            clips = [row]
+        report = compare_coders(
+            store, names[0], names[1], config, clips=clips, bin_s=bin_s, tolerance_s=tolerance_s
+        )
+    table, text = write_reliability(report, out, force=force)
+    typer.echo(markdown(report))
+    typer.echo(f"wrote {table} and {text}")
+
+
+def _points(text: str, option: str) -> dict[str, float]:
+    points: dict[str, float] = {}
+    for item in (p.strip() for p in text.split(",") if p.strip()):
+        name, _, number = item.partition("=")
+        try:
+            points[name.strip()] = float(number)
+        except ValueError:
+            raise typer.BadParameter(
+                f"expected pattern=points, got '{item}'", param_hint=option
+            ) from None
+    return points
+
+
+def _sheet_lines(
+    config: CareIndexConfig, clip: ClipRef, coder: str, store: AnnotationStore
+) -> list[str]:
+    sheet = load_sheet(store, clip.sha256, coder)
+    lines = [f"CARE-Index, {clip.name}, coder {coder}"]
+    for aspect, label in config.aspects:
+        score = sheet.aspect(aspect)
+        parts = [
+            " ".join(f"{p}={v:g}" for p, v in (score.partner(partner) if score else {}).items())
+            or "-"
+            for partner in config.partners
+        ]
+        note = f"  # {score.note}" if score and score.note else ""
+        lines.append(f"  {label:<28} " + " | ".join(parts) + note)
+    for partner, totals in sheet.totals(config).items():
+        lines.append(f"  {partner} totals: " + ", ".join(f"{p} {v:g}" for p, v in totals.items()))
+    synchrony = sheet.synchrony(config)
+    if synchrony is None:
+        lines.append(f"  incomplete: missing {', '.join(sheet.missing(config))}")
+    else:
+        lines.append(
+            f"  complete; dyadic synchrony {synchrony:g} ({config.band(synchrony) or 'no band'})"
+        )
+    return lines
+
+
+@care_app.command("set")
+@one_line_errors
+def care_set_command(
+    clip: ClipOption,
+    coder: CoderOption,
+    aspect: Annotated[str, typer.Option("--aspect", help="The aspect, e.g. facial_expression.")],
+    adult: Annotated[
+        str, typer.Option("--adult", help="Points per pattern, e.g. sensitive=1.5,controlling=0.5.")
+    ] = "",
+    infant: Annotated[
+        str, typer.Option("--infant", help="Points per pattern, e.g. cooperative=2.")
+    ] = "",
+    note: Annotated[str, typer.Option("--note", help="The coder's note on this aspect.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Score one aspect: each partner's 2 points shared among its patterns (half points allowed)."""
+    config = load_care_index()
+    ref = ClipRef.from_video(clip)
+    points = {"adult": _points(adult, "--adult"), "infant": _points(infant, "--infant")}
+    with open_store(db, clip) as store:
+        set_aspect(store, config, ref, coder, aspect, points, note, who=coder)
+        lines = _sheet_lines(config, ref, coder, store)
+    typer.echo("\n".join(lines))
+
+
+@care_app.command("show")
+@one_line_errors
+def care_show_command(clip: ClipOption, coder: CoderOption, db: DbOption = None) -> None:
+    """Show a coder's sheet: points per aspect, pattern totals, completeness and synchrony band."""
+    config = load_care_index()
+    ref = ClipRef.from_video(clip)
+    with open_store(db, clip, create=False) as store:
+        typer.echo("\n".join(_sheet_lines(config, ref, coder, store)))

@@ -1,0 +1,160 @@
+"""Reading and writing any supported file by its extension, and `convert` between them.
+
+Inputs: .eaf / .eaf.gz (ELAN), .boris (BORIS project), .csv / .tsv (BORIS tabular or aggregated
+export, else our long table), .parquet (our long table). Outputs: .eaf / .eaf.gz, .csv, .parquet.
+Everything passes through `CodingData`, the same records the store takes, so a BORIS project
+can be opened in ELAN. No database and no media are needed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotate.coding.files import check_output
+from annotate.coding.records import CodingData
+from annotate.errors import InterchangeError
+from annotate.interchange.boris import read_boris
+from annotate.interchange.boris_tabular import is_boris_export, read_boris_export
+from annotate.interchange.eaf import read_eaf, write_eaf
+from annotate.interchange.tables import read_csv, read_parquet, write_csv, write_parquet
+
+INPUT_FORMATS = (".eaf", ".eaf.gz", ".boris", ".csv", ".tsv", ".parquet")
+OUTPUT_FORMATS = (".eaf", ".eaf.gz", ".csv", ".parquet")
+
+
+def file_format(path: Path) -> str:
+    """The format suffix of a path, lower case ('.eaf.gz' counts as one)."""
+    name = path.name.lower()
+    return ".eaf.gz" if name.endswith(".eaf.gz") else path.suffix.lower()
+
+
+def read_any(path: Path | str, coder: str = "") -> CodingData:
+    """Read annotations from any supported file, chosen by extension.
+
+    Args:
+        path: the file.
+        coder: the coder for annotations whose file names none.
+
+    Raises:
+        InterchangeError: unknown extension, or the file is malformed (naming the line or element).
+    """
+    path = Path(path)
+    kind = file_format(path)
+    if kind in (".eaf", ".eaf.gz"):
+        return read_eaf(path, coder)
+    if kind == ".boris":
+        return read_boris(path, coder)
+    if kind in (".csv", ".tsv") and path.exists() and is_boris_export(path):
+        return read_boris_export(path, coder)
+    if kind == ".csv":
+        data = read_csv(path)
+    elif kind == ".parquet":
+        data = read_parquet(path)
+    else:
+        raise InterchangeError(
+            f"unknown input format '{kind}' (known: {', '.join(INPUT_FORMATS)})", path
+        )
+    if coder:
+        data = dataclasses.replace(
+            data,
+            annotations=tuple(a if a.coder else a.replace(coder=coder) for a in data.annotations),
+        )
+    return data
+
+
+def write_any(
+    data: CodingData, path: Path | str, *, fps: float | None = None, force: bool = False
+) -> Path:
+    """Write annotations to a file whose extension says the format.
+
+    Args:
+        data: what to write.
+        path: .eaf, .eaf.gz, .csv or .parquet.
+        fps: the clip's frame rate, for the tables' frame columns (None leaves them empty).
+        force: replace an existing file.
+
+    Raises:
+        InterchangeError: unknown extension, or data the format cannot hold.
+        OutputError: the file exists (without force) or cannot be written.
+    """
+    path = Path(path)
+    kind = file_format(path)
+    if kind in (".eaf", ".eaf.gz"):
+        return write_eaf(data, path, force=force)
+    if kind == ".csv":
+        return write_csv(data, path, fps=fps, force=force)
+    if kind == ".parquet":
+        return write_parquet(data, path, fps=fps, force=force)
+    raise InterchangeError(
+        f"unknown output format '{kind}' (known: {', '.join(OUTPUT_FORMATS)})", path
+    )
+
+
+def parts(data: CodingData) -> list[str]:
+    """The parts (BORIS observations) the data holds, in order ([''] when it has none)."""
+    return list(dict.fromkeys(a.attr("part") for a in data.annotations)) or [""]
+
+
+def select_part(data: CodingData, part: str) -> CodingData:
+    """Only one part (a BORIS observation) of the data, with its media.
+
+    Raises:
+        InterchangeError: no such part (the message lists those there are).
+    """
+    known = parts(data)
+    if part not in known:
+        shown = ", ".join(repr(p) for p in known)
+        raise InterchangeError(
+            f"no observation '{part}' (observations: {shown})", data.source or None
+        )
+    annotations = tuple(a for a in data.annotations if a.attr("part") == part)
+    media = tuple(m for m in data.media if m.part == part or m.part.startswith(f"{part}#"))
+    others = [f"observation '{p}'" for p in known if p != part]
+    warnings = tuple(w for w in data.warnings if not w.startswith(tuple(others)))
+    return dataclasses.replace(data, annotations=annotations, media=media, warnings=warnings)
+
+
+@dataclass(frozen=True)
+class ConvertResult:
+    """What `convert` did: the file written, how many annotations, and reader warnings."""
+
+    path: Path
+    count: int
+    warnings: tuple[str, ...]
+
+
+def convert(
+    source: Path | str,
+    target: Path | str,
+    *,
+    part: str | None = None,
+    coder: str = "",
+    force: bool = False,
+) -> ConvertResult:
+    """Convert an annotation file to another format (by the extensions).
+
+    Args:
+        source: .eaf, .eaf.gz, .boris, .csv, .tsv or .parquet.
+        target: .eaf, .eaf.gz, .csv or .parquet.
+        part: the BORIS observation to take (needed for ELAN when a project holds several).
+        coder: the coder for annotations whose source names none.
+        force: replace an existing target.
+
+    Raises:
+        InterchangeError: unreadable source, or a target that cannot hold the data.
+        OutputError: the target exists (without force).
+    """
+    source, target = Path(source), Path(target)
+    if file_format(target) not in OUTPUT_FORMATS:
+        raise InterchangeError(
+            f"unknown output format '{file_format(target)}' (known: {', '.join(OUTPUT_FORMATS)})",
+            target,
+        )
+    check_output(target, force)  # before reading: a large source need not be parsed in vain
+    data = read_any(source, coder)
+    if part is not None:
+        data = select_part(data, part)
+    written = write_any(data, target, force=force)
+    return ConvertResult(written, len(data.annotations), data.warnings)
