@@ -8,6 +8,7 @@ Sub-command groups live in their own modules and are registered here.
 from __future__ import annotations
 
 import sys
+import warnings
 
 import typer
 
@@ -26,8 +27,13 @@ coding.register(app)
 analysis.register(app)
 
 
+def _warning_line(message: Warning | str, *args: object, **kwargs: object) -> str:
+    return f"warning: {message}\n"
+
+
 def main() -> None:
     """Entry point of the `annotate` script."""
+    warnings.formatwarning = _warning_line  # one line, no source
     try:
         app()
     except AnnotateError as exc:

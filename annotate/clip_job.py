@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from annotate.config import FeatureConfig
-from annotate.extraction import extract_clip, mediapipe_factory
 from annotate.faces.landmarker import Device
 from annotate.faces.roles import parse_role_overrides
 from annotate.models import FACE_MODEL_SHA256, resolve_face_model
 from annotate.outputs import check_output_folder
+from annotate.parallel import MediapipeFactory, extract_clip_parallel
 from annotate.video import ClipInfo, ProgressHook, probe
 
 SAMPLE_CLIPS_DIR = Path(__file__).resolve().parent.parent / "sample_clips"
@@ -79,11 +79,15 @@ def extract_to_folder(
     overlay: bool = False,
     force: bool = False,
     device: Device = "cpu",
+    workers: int = 1,
     progress: ProgressHook | None = None,
     overlay_progress: ProgressHook | None = None,
     info: ClipInfo | None = None,
 ) -> ClipResult:
     """Extract one clip's features and write its outputs into `out_dir` (atomically).
+
+    With `workers` above 1, a clip long enough (see annotate.parallel) is cut into time chunks
+    tracked in that many processes and stitched.
 
     Raises:
         AnnotateError: bad input, an existing result without force, no model.
@@ -94,10 +98,11 @@ def extract_to_folder(
     overrides = parse_role_overrides(roles) if roles else None
     model = resolve_face_model()
     info = info or probe(clip)
-    features = extract_clip(
+    features = extract_clip_parallel(
         clip,
         config,
-        mediapipe_factory(model, device),
+        MediapipeFactory(model, device),
+        workers=workers,
         role_overrides=overrides,
         progress=progress,
         info=info,

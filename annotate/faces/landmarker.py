@@ -110,8 +110,9 @@ class FaceLandmarker:
         except (RuntimeError, ValueError) as exc:
             if device != "gpu":
                 raise ModelError(f"the face landmarker cannot start: {exc}", model_path) from None
+            reason = str(exc).split("cannot be created:")[-1].strip()[:160]
             warnings.warn(
-                f"the GPU cannot be used for the face landmarker ({exc}); using the CPU instead",
+                f"the GPU cannot be used for the face landmarker ({reason}); using the CPU instead",
                 RuntimeWarning,
                 stacklevel=2,
             )
