@@ -124,3 +124,21 @@ def interval_iou(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, floa
     ca, cb = covered(a), covered(b)
     union = (ca | cb).sum()
     return float((ca & cb).sum() / union) if union else 1.0
+
+
+def set_rotation_metadata(path: Path, matrix: tuple[int, ...]) -> Path:
+    """Write a display matrix into an MP4's first track header (tkhd), as phones do.
+
+    (0, 65536, 0, -65536, 0, 0, 0, 0, 1 << 30) is a quarter turn clockwise.
+    """
+    import struct
+
+    data = bytearray(path.read_bytes())
+    at = data.find(b"tkhd")
+    version = data[at + 4]
+    # version/flags, then times, track id, reserved, duration (20 or 32 bytes), reserved,
+    # layer, alternate group, volume, reserved (16 bytes): the matrix follows
+    offset = at + 4 + 4 + (20 if version == 0 else 32) + 16
+    data[offset : offset + 36] = struct.pack(">9i", *matrix)
+    path.write_bytes(bytes(data))
+    return path

@@ -9,7 +9,7 @@ import pytest
 
 from annotate.errors import VideoError
 from annotate.video import FrameSampler, iter_frames, probe
-from tests.helpers import grey_frames, write_video
+from tests.helpers import grey_frames, set_rotation_metadata, write_video
 
 
 def test_probe_reads_the_containers_facts(shared_fixtures: Path) -> None:
@@ -81,3 +81,19 @@ def test_a_text_file_named_mp4(tmp_path: Path) -> None:
 def test_a_folder_is_not_a_video(tmp_path: Path) -> None:
     with pytest.raises(VideoError, match="not a file"):
         probe(tmp_path)
+
+
+def test_rotation_metadata_is_honoured(tmp_path: Path) -> None:
+    frames = []
+    for _ in range(10):
+        frame = np.zeros((96, 160, 3), dtype=np.uint8)
+        frame[:, :40] = 255  # a white band on the stored frame's left
+        frames.append(frame)
+    clip = write_video(tmp_path / "phone.mp4", frames)
+    set_rotation_metadata(clip, (0, 65536, 0, -65536, 0, 0, 0, 0, 1 << 30))
+    info = probe(clip)
+    assert info.rotation_deg == 90
+    assert (info.width, info.height) == (96, 160)  # the upright frame's size
+    first = next(iter_frames(info, None))
+    assert first.rgb.shape == (160, 96, 3)
+    assert first.rgb[:20].mean() > 200 and first.rgb[-20:].mean() < 50  # the band is on top
