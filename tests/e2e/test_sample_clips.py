@@ -148,3 +148,16 @@ def test_a_real_video_keeps_its_one_face(
     assert features.table[C.TRACK].nunique() == 1
     assert features.table[C.VISIBLE].mean() > 0.9
     assert any("only one face" in note for note in features.warnings)
+
+
+def test_a_real_hevc_clip_with_a_cut_to_a_cartoon(
+    shared_fixtures: Path, face_model: Path, feature_config: FeatureConfig
+) -> None:
+    """face_noface.mov: a face, then a cut to a cartoon with none (HEVC, variable rate)."""
+    clip = shared_fixtures / "faces" / "face_noface.mov"
+    features = extract_clip(clip, feature_config, mediapipe_factory(face_model))
+    table = features.table
+    assert table[C.TRACK].nunique() == 1
+    visible = table[table[C.VISIBLE]]
+    assert visible[C.T].min() < 0.2 and visible[C.T].max() < 3.0  # the face, then none
+    assert [e.kind for e in features.episodes if e.kind == "face_absent"] == ["face_absent"]
