@@ -5,7 +5,6 @@ Used by `annotate extract` and `annotate demo`, and by the batch pipelines (with
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,6 @@ from annotate.video import ClipInfo, ProgressHook, probe
 
 SAMPLE_CLIPS_DIR = Path(__file__).resolve().parent.parent / "sample_clips"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mts")
-
-BarFactory = Callable[[str, int], Any]  # (description, total) -> context manager yielding a hook
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from annotate import columns as C
@@ -117,9 +116,3 @@ def _typed_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def empty_feature_table() -> pd.DataFrame:
     """A table with every column and no rows (a clip in which no face was found)."""
     return _typed_table([])
-
-
-def role_series(table: pd.DataFrame, role: str, column: str) -> np.ndarray:
-    """One role's column over the sampled frames, in time order (NaN where not visible)."""
-    part = table[table[C.ROLE] == role].sort_values(C.FRAME)
-    return part[column].to_numpy()

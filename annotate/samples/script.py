@@ -15,7 +15,7 @@ does not look back.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,12 @@ class Script:
                 look=str(raw.get("look", state.look if state else "camera")),
                 roll=float(raw.get("roll", state.roll if state else 0.0)),
             )
+            if new.look not in LOOKS and new.look not in self.faces:
+                allowed = ", ".join([*LOOKS, *self.faces])
+                raise ConfigError(
+                    f"{self.name}: '{role}' looks at {new.look!r} at {segment.start}s "
+                    f"(allowed: {allowed})"
+                )
             moved = state is not None and new.at != state.at
             length = self.move_s if moved else (self.transition_s if state else 0.0)
             changes.append((segment.start, state or new, new, length))
@@ -292,7 +298,3 @@ def script_from_dict(data: dict[str, Any], source: str = "<script>") -> Script:
 def load_script(path: Path) -> Script:
     """Read a script saved beside a sample clip."""
     return script_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
-
-
-def with_name(script: Script, name: str) -> Script:
-    return replace(script, name=name, _timeline={})
