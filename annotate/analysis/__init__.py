@@ -4,5 +4,12 @@
 - `programme_table`: reading session records and rating each mechanism per programme (Y, N, V).
 - `table_outputs`: the programme table as CSV, Markdown and a heat-map PNG.
 - `sync`: sync points and offsets from the command line's inputs, the fit's report and record.
-- `outputs`: atomic writes that never replace an existing file without `force`.
+- `signatures`, `locate`: finding a clip cut from a session recording in it (frames, sound).
+- `events`: mechanism events from the store or a CSV log, placed on a recording.
+- `clip_features`, `sources`: what is known about a recording (store, log, extraction outputs).
+- `measures`, `alignment`: tallies per event and outside them; the long table and the summary.
+- `timeline_export`, `timeline_wide`, `timeline_elan`, `timeline_plot`: a recording's timeline
+  as a long table, a grid, an ELAN file and a picture.
+- `study_manifest`, `prepost`: the study's manifest; each dyad before and after the programme.
+- `runs`: the commands' work as library calls; `table_files`, `outputs`: writing tables whole.
 """

@@ -1,0 +1,308 @@
+"""Before and after the programme: each dyad's figures from its pre and post clips, and the change.
+
+The manifest (annotate.analysis.study_manifest) pairs each dyad's `pre` and `post` clips. For
+each clip:
+
+- features from its extraction's summary.json (`FEATURES_DIR/<clip id>/`): analysed seconds;
+  mutual gaze share, episodes, longest, total and episodes per minute; infant gaze aversion
+  episodes, longest, total and per minute; per role (mother, infant) the shares of time visible,
+  looking at the partner and smiling, and the mean absolute head yaw (degrees);
+- CARE-Index totals from the store (the clip is found by its sha256: from the video file when it
+  is at hand, else from summary.json): each partner's pattern totals (0-14) and the synchrony
+  score, from complete sheets (the mean when several coders scored it; `--coder` picks one), with
+  the synchrony band.
+
+One row per dyad: `dyad, programme, pre_clip, post_clip`, then `<figure>_pre, <figure>_post,
+<figure>_change` (post - pre) for each figure, `care_band_pre, care_band_post, care_coders_pre,
+care_coders_post`, then the covariates given (CSV files with a `dyad` column, e.g. EPDS and PSI
+scores), joined by dyad. A missing clip, extraction or sheet leaves its cells empty, with a note.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from annotate.analysis.study_manifest import StudyManifest, StudyRow, outputs_folder
+from annotate.coding.care_index import CareIndexConfig, CareSheet, load_care_index
+from annotate.coding.care_store import all_sheets
+from annotate.coding.clips import default_db_path
+from annotate.coding.store import AnnotationStore
+from annotate.errors import ConfigError, InterchangeError
+from annotate.outputs import PROVENANCE_JSON, SUMMARY_JSON
+from annotate.video import file_sha256
+
+PHASES = ("pre", "post")
+ROLE_FIGURES = ("visible_share", "looking_at_partner_share", "smiling_share", "mean_abs_yaw_deg")
+EPISODE_FIGURES = ("episodes", "longest_s", "total_s")
+
+
+@dataclass(frozen=True)
+class ClipFigures:
+    """One clip's figures.
+
+    Attributes:
+        row: The manifest row.
+        figures: Name -> value (NaN where unknown), features then CARE-Index totals.
+        care_band: The synchrony band ("" without a complete sheet).
+        care_coders: How many complete sheets were averaged.
+    """
+
+    row: StudyRow
+    figures: dict[str, float]
+    care_band: str = ""
+    care_coders: int = 0
+
+
+@dataclass(frozen=True)
+class PrepostResult:
+    """The per-dyad table and the notes on what was missing."""
+
+    table: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def _number(value: Any) -> float:
+    return (
+        float(value) if isinstance(value, int | float) and not isinstance(value, bool) else math.nan
+    )
+
+
+def summary_figures(summary: dict[str, Any]) -> dict[str, float]:
+    """The figures of a summary.json (see the module docstring)."""
+    analysed = _number(summary.get("analysed_s"))
+    figures = {"analysed_s": analysed}
+    dyad = summary.get("dyad") or {}
+    figures["mutual_gaze_share"] = _number(dyad.get("mutual_gaze_share"))
+    for kind in ("mutual_gaze", "infant_gaze_aversion"):
+        part = dyad.get(kind) or {}
+        for name in EPISODE_FIGURES:
+            figures[f"{kind}_{name}"] = _number(part.get(name))
+        per_min = figures[f"{kind}_episodes"] * 60.0 / analysed if analysed > 0 else math.nan
+        figures[f"{kind}_per_min"] = per_min
+    roles = summary.get("roles") or {}
+    for role in ("mother", "infant"):
+        for name in ROLE_FIGURES:
+            figures[f"{role}_{name}"] = _number((roles.get(role) or {}).get(name))
+    return figures
+
+
+def care_figures(
+    sheets: Sequence[CareSheet], config: CareIndexConfig
+) -> tuple[dict[str, float], str, int]:
+    """Mean pattern totals and synchrony of the complete sheets, the band, how many sheets."""
+    complete = [s for s in sheets if s.is_complete(config)]
+    names = [f"care_{p}_{q}" for p, patterns in config.partners.items() for q in patterns]
+    if not complete:
+        return dict.fromkeys([*names, "care_synchrony"], math.nan), "", 0
+    totals = [
+        [s.totals(config)[p][q] for p, patterns in config.partners.items() for q in patterns]
+        for s in complete
+    ]
+    means = np.mean(np.array(totals, dtype=np.float64), axis=0)
+    figures = dict(zip(names, (float(v) for v in means), strict=True))
+    synchrony = float(np.mean([s.synchrony(config) or 0.0 for s in complete]))
+    figures["care_synchrony"] = synchrony
+    return figures, config.band(synchrony), len(complete)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InterchangeError(f"cannot be read as JSON: {exc}", path) from None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _clip_sha256(row: StudyRow, folder: Path | None, notes: list[str]) -> str:
+    recorded = ""
+    if folder is not None:
+        summary = _read_json(folder / SUMMARY_JSON) or {}
+        provenance = _read_json(folder / PROVENANCE_JSON) or {}
+        recorded = str(
+            summary.get("video_sha256") or (provenance.get("video") or {}).get("sha256") or ""
+        )
+    if row.path.is_file():
+        actual = file_sha256(row.path)
+        if recorded and recorded != actual:
+            notes.append(f"{row.line}: the features of {row.clip_id} come from another file")
+        return actual
+    return recorded
+
+
+class _Stores:
+    """The project databases, opened once each (the one given, or each clip's own)."""
+
+    def __init__(self, db: Path | None) -> None:
+        self.db = db
+        self.sheets: dict[Path, list[CareSheet]] = {}
+
+    def sheets_of(self, row: StudyRow, sha256: str, coder: str | None) -> list[CareSheet]:
+        path = self.db if self.db is not None else default_db_path(row.path)
+        if path not in self.sheets:
+            if not path.exists() and self.db is None:
+                self.sheets[path] = []
+            else:
+                with AnnotationStore(path, create=False) as store:
+                    self.sheets[path] = all_sheets(store)
+        return [
+            s
+            for s in self.sheets[path]
+            if s.clip_sha256 == sha256 and (coder is None or s.coder == coder)
+        ]
+
+
+def clip_figures(
+    row: StudyRow,
+    features_dir: Path,
+    stores: _Stores,
+    config: CareIndexConfig,
+    coder: str | None,
+    notes: list[str],
+) -> ClipFigures:
+    """One clip's features and CARE-Index figures (NaN where missing, with a note)."""
+    folder = outputs_folder(features_dir, row.clip_id, row.path.stem)
+    summary = _read_json(folder / SUMMARY_JSON) if folder is not None else None
+    if summary is None:
+        notes.append(f"{row.line}: no summary.json for {row.clip_id} under {features_dir}")
+    figures = summary_figures(summary or {})
+    sha256 = _clip_sha256(row, folder, notes)
+    sheets = stores.sheets_of(row, sha256, coder) if sha256 else []
+    care, band, coders = care_figures(sheets, config)
+    if not coders:
+        notes.append(f"{row.line}: no complete CARE-Index sheet for {row.clip_id}")
+    return ClipFigures(row, {**figures, **care}, band, coders)
+
+
+def _pairs(manifest: StudyManifest) -> dict[str, dict[str, StudyRow]]:
+    pairs: dict[str, dict[str, StudyRow]] = {}
+    for row in manifest.clips():
+        if not row.dyad:
+            raise ConfigError(f"{row.line}: a {row.phase} clip needs a dyad", manifest.source)
+        earlier = pairs.setdefault(row.dyad, {}).get(row.phase)
+        if earlier is not None:
+            raise ConfigError(
+                f"{row.line}: dyad {row.dyad!r} has a {row.phase} clip at {earlier.line} already",
+                manifest.source,
+            )
+        pairs[row.dyad][row.phase] = row
+    if not pairs:
+        raise ConfigError("no clips with a phase (pre or post) and a dyad", manifest.source)
+    return pairs
+
+
+def _dyad_row(dyad: str, clips: dict[str, ClipFigures]) -> dict[str, object]:
+    pre, post = clips.get("pre"), clips.get("post")
+    first = pre or post
+    names = list((first.figures if first else {}).keys())
+    record: dict[str, object] = {
+        "dyad": dyad,
+        "programme": (pre.row.programme if pre else "") or (post.row.programme if post else ""),
+        "pre_clip": pre.row.clip_id if pre else "",
+        "post_clip": post.row.clip_id if post else "",
+    }
+    for name in names:
+        before = pre.figures[name] if pre else math.nan
+        after = post.figures[name] if post else math.nan
+        record |= {f"{name}_pre": before, f"{name}_post": after, f"{name}_change": after - before}
+    record |= {
+        "care_band_pre": pre.care_band if pre else "",
+        "care_band_post": post.care_band if post else "",
+        "care_coders_pre": pre.care_coders if pre else 0,
+        "care_coders_post": post.care_coders if post else 0,
+    }
+    return record
+
+
+def read_covariates(path: Path) -> pd.DataFrame:
+    """A per-dyad covariate table (a `dyad` column and any others).
+
+    Raises:
+        InterchangeError: naming the file (and line), when it cannot be read, has no dyad
+            column, or names a dyad twice.
+    """
+    try:
+        table = pd.read_csv(path, dtype={"dyad": "string"}, skipinitialspace=True)
+    except FileNotFoundError:
+        raise InterchangeError("covariates file not found", path) from None
+    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
+        raise InterchangeError(f"cannot be read as CSV: {exc}", path) from None
+    table.columns = [str(c).strip() for c in table.columns]
+    if "dyad" not in table.columns:
+        raise InterchangeError(f"no 'dyad' column (columns: {', '.join(table.columns)})", path)
+    table["dyad"] = table["dyad"].str.strip()
+    repeated = table["dyad"].duplicated()
+    if repeated.any():
+        index = int(np.flatnonzero(repeated.to_numpy())[0])
+        raise InterchangeError(
+            f"line {index + 2}: dyad {table['dyad'].iloc[index]!r} is given twice", path
+        )
+    return table
+
+
+def join_covariates(
+    table: pd.DataFrame, covariates: Sequence[Path], notes: list[str]
+) -> pd.DataFrame:
+    """The table with each covariate file's columns joined by dyad (left join).
+
+    Raises:
+        InterchangeError: a covariate column has the name of a column already there.
+    """
+    for path in covariates:
+        extra = read_covariates(path)
+        clash = [c for c in extra.columns if c != "dyad" and c in table.columns]
+        if clash:
+            raise InterchangeError(f"column {clash[0]!r} is in the table already", path)
+        unknown = sorted(set(extra["dyad"].dropna()) - set(table["dyad"]))
+        if unknown:
+            notes.append(f"{path.name}: dyads not in the manifest: {', '.join(unknown[:8])}")
+        table = table.merge(extra, on="dyad", how="left")
+    return table
+
+
+def prepost_table(
+    manifest: StudyManifest,
+    features_dir: Path,
+    *,
+    db: Path | None = None,
+    covariates: Sequence[Path] = (),
+    coder: str | None = None,
+    care_config: CareIndexConfig | None = None,
+) -> PrepostResult:
+    """The per-dyad before/after table (see the module docstring).
+
+    Raises:
+        ConfigError: a manifest row with a phase but no dyad, or a dyad with two clips of a phase.
+        InterchangeError: no clip has features, or a covariates file is malformed.
+        StoreError: a database given cannot be opened.
+    """
+    config = care_config or load_care_index()
+    stores = _Stores(db)
+    notes: list[str] = []
+    rows = []
+    for dyad, phases in _pairs(manifest).items():
+        clips = {
+            phase: clip_figures(row, features_dir, stores, config, coder, notes)
+            for phase, row in phases.items()
+        }
+        missing = [p for p in PHASES if p not in clips]
+        if missing:
+            notes.append(f"dyad {dyad}: no {missing[0]} clip in the manifest")
+        rows.append(_dyad_row(dyad, clips))
+    table = pd.DataFrame(rows)
+    if table.filter(like="analysed_s_").isna().all().all():
+        raise InterchangeError(
+            "no clip of the manifest has a summary.json here; give the folder that holds one "
+            "folder per clip (as `annotate extract` or `annotate demo` write them)",
+            features_dir,
+        )
+    return PrepostResult(join_covariates(table, covariates, notes), tuple(notes))
