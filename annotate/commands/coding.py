@@ -77,7 +77,7 @@ def add_command(
     code: Annotated[str, typer.Option("--code", help="The code, e.g. at_mother.")],
     start: Annotated[float, typer.Option("--start", help="Start in seconds.")],
     end: Annotated[
-        float | None, typer.Option("--end", help="End in seconds [default: start, a point].")
+        float | None, typer.Option("--end", help="End in seconds (default: start, a point).")
     ] = None,
     value: Annotated[
         str, typer.Option("--value", help="Modifiers, one per set, joined by '|'.")
@@ -86,7 +86,7 @@ def add_command(
     scheme: Annotated[
         str | None,
         typer.Option(
-            "--scheme", help="Configured scheme [default: the one with this tier and code]."
+            "--scheme", help="Configured scheme (default: the one with this tier and code)."
         ),
     ] = None,
     db: DbOption = None,
@@ -139,7 +139,7 @@ def edit_command(
     code: Annotated[str | None, typer.Option("--code", help="New code.")] = None,
     value: Annotated[str | None, typer.Option("--value", help="New modifiers.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="New note.")] = None,
-    who: Annotated[str | None, typer.Option("--who", help="Who edits [default: you].")] = None,
+    who: Annotated[str | None, typer.Option("--who", help="Who edits (default: you).")] = None,
     clip: MaybeClip = None,
     db: DbOption = None,
 ) -> None:
@@ -164,7 +164,7 @@ def edit_command(
 @one_line_errors
 def delete_command(
     annotation_id: Annotated[int, typer.Argument(help="The annotation's id (see list).")],
-    who: Annotated[str | None, typer.Option("--who", help="Who deletes [default: you].")] = None,
+    who: Annotated[str | None, typer.Option("--who", help="Who deletes (default: you).")] = None,
     clip: MaybeClip = None,
     db: DbOption = None,
 ) -> None:
@@ -191,7 +191,7 @@ def import_command(
         str | None,
         typer.Option(
             "--scheme",
-            help="Configured scheme to follow [default: one the file fits, else its own].",
+            help="Configured scheme to follow (default: one the file fits, else its own).",
         ),
     ] = None,
     observation: Annotated[
@@ -246,10 +246,10 @@ def export_command(
     clip: ClipOption,
     out: Annotated[Path, typer.Option("--out", help="The output file.")],
     fmt: Annotated[
-        str | None, typer.Option("--format", help="eaf, csv or parquet [default: from --out].")
+        str | None, typer.Option("--format", help="eaf, csv or parquet (default: from --out).")
     ] = None,
     coder: Annotated[
-        str | None, typer.Option("--coder", help="Only this coder [default: all].")
+        str | None, typer.Option("--coder", help="Only this coder (default: all).")
     ] = None,
     force: ForceOption = False,
     db: DbOption = None,

@@ -21,7 +21,7 @@ R = TypeVar("R")
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Project database [default: annotate.sqlite beside the clip]."),
+    typer.Option("--db", help="Project database (default: annotate.sqlite beside the clip)."),
 ]
 ClipOption = Annotated[
     Path,

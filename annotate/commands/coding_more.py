@@ -47,7 +47,7 @@ def backup_command(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Back up to this file [default: rotating backups/ beside the database]."
+            "--out", help="Back up to this file (default: rotating backups/ beside the database)."
         ),
     ] = None,
     keep: Annotated[int, typer.Option("--keep", help="Rotating backups to keep.")] = DEFAULT_KEEP,
