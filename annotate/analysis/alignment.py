@@ -33,9 +33,9 @@ from annotate.analysis.measures import (
     measures,
     tally,
 )
-from annotate.analysis.mechanisms import MechanismCatalogue, mechanism_number
 from annotate.coding.records import Annotation
 from annotate.errors import AlignmentError
+from annotate.mechanisms import MechanismCatalogue, mechanism_number
 from annotate.timeline.intervals import Interval, gaps
 
 OUTSIDE = "outside"

@@ -26,10 +26,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotate.analysis.mechanisms import MechanismCatalogue
 from annotate.coding.records import Annotation
 from annotate.coding.schemes import ATTRIBUTES_TIER
 from annotate.errors import AlignmentError, AnnotateError, InterchangeError
+from annotate.mechanisms import MechanismCatalogue
 from annotate.timeline.intervals import Event, Interval
 from annotate.timeline.timebase import SyncPoint, SyncResidual, TimeMap, parse_seconds
 

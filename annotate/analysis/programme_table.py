@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from annotate.analysis.mechanisms import Mechanism, MechanismCatalogue, load_mechanisms
 from annotate.errors import AnnotateError, InterchangeError
+from annotate.mechanisms import Mechanism, MechanismCatalogue, load_mechanisms
 from annotate.timeline.timebase import parse_seconds
 
 KEY_COLUMNS = ("programme", "session", "mechanism")

@@ -20,13 +20,13 @@ from annotate.analysis.events import (
     is_mechanism_annotation,
     read_event_csv,
 )
-from annotate.analysis.mechanisms import MechanismCatalogue
 from annotate.analysis.study_manifest import outputs_folder
 from annotate.coding.clips import ClipRef, default_db_path
 from annotate.coding.records import Annotation
 from annotate.coding.schemes import ATTRIBUTES_TIER, Scheme
 from annotate.coding.store import AnnotationStore, StoredAnnotation
 from annotate.errors import AlignmentError, InterchangeError
+from annotate.mechanisms import MechanismCatalogue
 from annotate.timeline.intervals import Interval
 from annotate.timeline.timebase import TimeMap
 from annotate.video import probe

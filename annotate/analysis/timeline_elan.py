@@ -23,7 +23,6 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from annotate.analysis.mechanisms import MechanismCatalogue
 from annotate.analysis.sources import RecordingSources
 from annotate.analysis.timeline_export import (
     AUTOMATIC,
@@ -38,6 +37,7 @@ from annotate.analysis.timeline_export import (
 from annotate.coding.project import merge_schemes
 from annotate.coding.records import Annotation, CodingData, MediaRef
 from annotate.coding.schemes import POINT, STATE, Code, Scheme, Tier
+from annotate.mechanisms import MechanismCatalogue
 
 TIMELINE_SCHEME, TIMELINE_VERSION = "timeline", "1"
 TOOL = "annotate"

@@ -23,7 +23,6 @@ listed, named by its id (M6) and labelled with its name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.coding.schemes import (
@@ -37,64 +36,18 @@ from annotate.coding.schemes import (
 from annotate.coding.yaml_lines import LineDict, LineList, load_yaml_lines
 from annotate.config import config_dir
 from annotate.errors import SchemeError
+from annotate.mechanisms import WHERE, Mechanism, load_mechanisms
 
 _SCHEME_KEYS = {"scheme", "version", "description", "tiers", "attributes", "mechanisms"}
 _TIER_KEYS = {"name", "role", "exclusive", "codes", "description", "parent", "from_mechanisms"}
 _CODE_KEYS = {"name", "type", "key", "colour", "label", "description", "modifiers"}
 _ATTRIBUTE_KEYS = {"name", "type", "values", "minimum", "maximum", "label", "description"}
 _FROM_KEYS = {"where", "type", "keys", "colours", "values"}
-_MECHANISM_WHERE = ("programme", "session", "across", "segments", "moments")
-
-
-@dataclass(frozen=True)
-class Mechanism:
-    """One mechanism of change from configs/mechanisms.yaml (M1-M15, domain.md)."""
-
-    id: str
-    name: str
-    where: str
-    counted: bool
-    description: str = ""
 
 
 def coding_dir() -> Path:
     """The folder of scheme files: configs/coding/."""
     return config_dir() / "coding"
-
-
-def load_mechanisms(path: Path | None = None) -> tuple[Mechanism, ...]:
-    """Read the mechanisms list (configs/mechanisms.yaml by default).
-
-    Raises:
-        SchemeError: the file is missing or an entry lacks id, name or a known `where`.
-    """
-    path = path or config_dir() / "mechanisms.yaml"
-    raw = load_yaml_lines(path, SchemeError)
-    entries = raw.get("mechanisms") if isinstance(raw, dict) else None
-    if not isinstance(entries, LineList):
-        raise SchemeError("expected a 'mechanisms:' list", path)
-    result = []
-    for index, entry in enumerate(entries):
-        line = entries.line_of(index)
-        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
-            raise SchemeError(f"line {line}: a mechanism needs an id and a name", path)
-        if entry.get("where") not in _MECHANISM_WHERE:
-            allowed = ", ".join(_MECHANISM_WHERE)
-            raise SchemeError(
-                f"line {line}: mechanism {entry['id']}: 'where' must be one of {allowed}, "
-                f"got {entry.get('where')!r}",
-                path,
-            )
-        result.append(
-            Mechanism(
-                id=str(entry["id"]),
-                name=str(entry["name"]),
-                where=str(entry["where"]),
-                counted=bool(entry.get("counted", True)),
-                description=str(entry.get("description", "")),
-            )
-        )
-    return tuple(result)
 
 
 class _Reader:
@@ -145,7 +98,7 @@ class _Reader:
 
     def mechanisms(self) -> tuple[Mechanism, ...]:
         if self._mechanisms is None:
-            self._mechanisms = load_mechanisms(self._mechanisms_path)
+            self._mechanisms = load_mechanisms(self._mechanisms_path).mechanisms
         return self._mechanisms
 
     def scheme(self, raw: object) -> Scheme:
@@ -224,9 +177,9 @@ class _Reader:
     def selected(self, raw: object, line: int) -> tuple[LineDict, list[Mechanism]]:
         spec = self.mapping(raw, line, "from_mechanisms", _FROM_KEYS)
         where = self.string_list(spec, "where", "from_mechanisms")
-        unknown = [w for w in where if w not in _MECHANISM_WHERE]
+        unknown = [w for w in where if w not in WHERE]
         if not where or unknown:
-            allowed = ", ".join(_MECHANISM_WHERE)
+            allowed = ", ".join(WHERE)
             raise self.fail(spec.line_of("where"), f"from_mechanisms: 'where' takes {allowed}")
         return spec, [m for m in self.mechanisms() if m.where in where]
 

@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from annotate.analysis.mechanisms import load_mechanisms
 from annotate.analysis.runs import (
     TIMELINE_FORMATS,
     export_prepost,
@@ -30,6 +29,7 @@ from annotate.commands.analysis_options import (
     SessionNoOption,
     TimeMapOption,
 )
+from annotate.mechanisms import load_mechanisms
 
 export_app = typer.Typer(
     help="Tables and files for analysis: a recording's timeline, dyads before and after.",

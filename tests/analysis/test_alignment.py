@@ -18,8 +18,8 @@ from annotate.analysis.alignment import (
     long_table,
     summary_table,
 )
-from annotate.analysis.mechanisms import MechanismCatalogue
 from annotate.errors import AlignmentError
+from annotate.mechanisms import MechanismCatalogue
 from annotate.timeline.intervals import Interval
 
 from .builders import event, extraction, feature_table, note

@@ -14,9 +14,9 @@ from annotate.analysis.events import (
     read_time_map,
     resolve_events,
 )
-from annotate.analysis.mechanisms import MechanismCatalogue
 from annotate.analysis.sync import write_time_map
 from annotate.errors import AlignmentError, InterchangeError
+from annotate.mechanisms import MechanismCatalogue
 from annotate.timeline.intervals import Interval
 from annotate.timeline.timebase import SyncPoint, TimeMap, fit_time_map
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from annotate.analysis.mechanisms import (
+from annotate.config import config_dir
+from annotate.errors import ConfigError
+from annotate.mechanisms import (
     Mechanism,
     MechanismCatalogue,
     load_mechanisms,
     mechanism_number,
 )
-from annotate.config import config_dir
-from annotate.errors import ConfigError
 
 
 def test_catalogue_holds_m1_to_m15_in_id_order(catalogue: MechanismCatalogue) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from annotate.analysis.mechanisms import MechanismCatalogue
 from annotate.analysis.programme_table import (
     MechanismRecord,
     ProgrammeTable,
@@ -22,6 +21,7 @@ from annotate.analysis.table_outputs import (
     write_programme_table,
 )
 from annotate.errors import InterchangeError, OutputError
+from annotate.mechanisms import MechanismCatalogue
 
 PRESENT_HEADER = "programme,session,mechanism,present\n"
 SEGMENT_HEADER = "programme,session,mechanism,start,end\n"

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from annotate.analysis.mechanisms import MechanismCatalogue
 from annotate.analysis.runs import timeline_bytes, timeline_format
 from annotate.analysis.sources import RecordingSources
 from annotate.analysis.timeline_elan import items_from_coding, timeline_coding_data
@@ -26,6 +25,7 @@ from annotate.coding.scheme_files import find_scheme
 from annotate.errors import AlignmentError, OutputError
 from annotate.interchange.eaf import read_eaf
 from annotate.interchange.eaf_xml import parse_eaf
+from annotate.mechanisms import MechanismCatalogue
 
 from .builders import event, extraction, feature_table, note, recording
 

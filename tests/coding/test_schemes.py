@@ -9,12 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotate.coding.scheme_files import (
-    configured_schemes,
-    find_scheme,
-    load_mechanisms,
-    load_scheme,
-)
+from annotate.coding.scheme_files import configured_schemes, find_scheme, load_scheme
 from annotate.coding.schemes import (
     POINT,
     STATE,
@@ -27,6 +22,7 @@ from annotate.coding.schemes import (
 )
 from annotate.config import config_dir
 from annotate.errors import SchemeError
+from annotate.mechanisms import load_mechanisms
 
 MECHANISMS = yaml.safe_load((config_dir() / "mechanisms.yaml").read_text())["mechanisms"]
 
@@ -89,7 +85,7 @@ def test_session_scheme_is_built_on_the_mechanisms_list() -> None:
 
 
 def test_mechanisms_list_has_fifteen() -> None:
-    mechanisms = load_mechanisms()
+    mechanisms = load_mechanisms().mechanisms
     assert [m.id for m in mechanisms] == [f"M{i}" for i in range(1, 16)]
     assert [m.id for m in mechanisms if not m.counted] == ["M15"]
 
