@@ -13,6 +13,7 @@ import warnings
 import typer
 
 from annotate.commands import analysis, coding, faces
+from annotate.commands import app as app_commands
 from annotate.errors import AnnotateError
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app = typer.Typer(
 
 faces.register(app)
 coding.register(app)
+app_commands.register(app)
 analysis.register(app)
 
 

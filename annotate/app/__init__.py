@@ -1,0 +1,21 @@
+"""The coders' tool: a local web app to code a clip with its face features in view.
+
+    annotate code CLIP_OR_PROJECT_FOLDER --coder ana --scheme care_clip
+
+starts a server (annotate.app.server) on 127.0.0.1 and opens the page (annotate/app/static/,
+plain HTML, CSS and JavaScript modules: no CDN, no build step). The pieces, one job each:
+
+    project.py     the open project: its folder, its clips (nothing else is ever served)
+    clip_media.py  what the browser gets to play: playability, frame times, the H.264 proxy
+    proxy.py       encoding the proxy with PyAV (times kept on the original's time base)
+    features.py    a clip's features for the page: overlays and episode lanes
+    jobs.py        feature extraction and proxies in a background thread, with progress
+    coding.py      the store behind the page: revisions per clip and coder, 409 on stale writes
+    bodies.py      request bodies: size limit, JSON, field checks
+    guard.py       who may ask: host, token, origin, content type
+    routes_*.py    the HTTP endpoints; server.py ties them into a Starlette app and runs uvicorn
+
+Every change is written to the project's SQLite store (annotate.coding) in its own transaction
+before the page is told it is saved, so killing the server or closing the tab loses nothing the
+page had shown as saved.
+"""

@@ -1,0 +1,274 @@
+"""The annotation store behind the page: one coder's changes, checked against a revision.
+
+All store calls run on one thread of their own (SQLite connections belong to the thread that
+opened them, and one writer at a time is what the store expects); the endpoints await them.
+
+Revisions: every change the store makes is a batch with an increasing id, and the history records
+the clip and coder of each changed row. The revision of (clip, coder) is the id of the latest
+batch that touched that coder's annotations or CARE-Index scores on that clip (0 when none did),
+so it is the same after a restart of the server and moves with changes made by the command line
+too. A write names the revision the page last saw; when the store has moved on since (another tab,
+another process), the write is refused with `StaleRevisionError` (HTTP 409) and the page reloads,
+so two tabs on the same clip and coder never overwrite each other's changes silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from annotate.coding.backup import open_with_backup
+from annotate.coding.care_index import CareIndexConfig, CareSheet
+from annotate.coding.care_store import load_sheet, set_aspect
+from annotate.coding.clips import ClipRef
+from annotate.coding.records import Annotation
+from annotate.coding.schemes import Scheme
+from annotate.coding.store import AnnotationStore, StoredAnnotation
+from annotate.errors import AnnotateError
+
+T = TypeVar("T")
+EDITABLE = ("start_s", "end_s", "code", "value", "note")
+_REVISION = """
+SELECT MAX(c.batch_id) FROM changes c
+WHERE c.tbl IN ('annotations', 'care_scores')
+  AND ((json_extract(c.after, '$.clip_id') = :clip AND json_extract(c.after, '$.coder') = :coder)
+    OR (json_extract(c.before, '$.clip_id') = :clip AND json_extract(c.before, '$.coder') = :coder))
+"""
+
+
+class StaleRevisionError(AnnotateError):
+    """The page's revision is behind the store's: someone else changed this clip's coding."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(
+            f"this clip's coding changed elsewhere (revision {current}); reload to see it"
+        )
+        self.current = current
+
+
+class NotYoursError(AnnotateError):
+    """An annotation of another clip or another coder: the page may not change it."""
+
+
+def annotation_json(stored: StoredAnnotation) -> dict[str, Any]:
+    """An annotation as the page reads it."""
+    a = stored.annotation
+    return {
+        "id": stored.id,
+        "coder": a.coder,
+        "tier": a.tier,
+        "code": a.code,
+        "start_s": a.start_s,
+        "end_s": a.end_s,
+        "value": a.value,
+        "note": a.note,
+        "created": stored.created,
+        "updated": stored.updated,
+    }
+
+
+def care_config_json(config: CareIndexConfig) -> dict[str, Any]:
+    """The CARE-Index structure the page builds its sheet from."""
+    return {
+        "aspects": [{"id": a, "label": label} for a, label in config.aspects],
+        "partners": {p: list(patterns) for p, patterns in config.partners.items()},
+        "points_per_aspect": config.points_per_aspect,
+        "step": config.step,
+        "synchrony": list(config.synchrony),
+        "bands": [{"min": b.min, "label": b.label} for b in config.bands],
+    }
+
+
+def care_sheet_json(sheet: CareSheet, config: CareIndexConfig) -> dict[str, Any]:
+    """A coder's sheet with its arithmetic: totals, what is missing, the synchrony score."""
+    synchrony = sheet.synchrony(config)
+    return {
+        "aspects": {
+            s.aspect: {"points": {p: dict(v) for p, v in s.points}, "note": s.note}
+            for s in sheet.aspects
+        },
+        "totals": sheet.totals(config),
+        "missing": sheet.missing(config),
+        "complete": sheet.is_complete(config),
+        "synchrony": synchrony,
+        "band": config.band(synchrony) if synchrony is not None else "",
+    }
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a write returns: the new revision, and the annotation or sheet as now stored."""
+
+    revision: int
+    body: dict[str, Any]
+
+
+class CodingService:
+    """One coder's view of the project store, with revisions (see the module's docstring)."""
+
+    def __init__(self, database: Path, scheme: Scheme, care: CareIndexConfig, coder: str) -> None:
+        """Open the project (with its rotating backup) on the store's own thread.
+
+        Raises:
+            StoreError: the database cannot be backed up or opened.
+        """
+        self.scheme, self.care, self.coder = scheme, care, coder
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="annotate-store")
+        self._store: AnnotationStore = self._thread.submit(open_with_backup, database).result()
+        self._revisions: dict[tuple[int, str], int] = {}
+        self._data_version = -1
+        self._closed = False
+
+    @property
+    def path(self) -> Path:
+        """The project database."""
+        return self._store.path
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a method of this service on the store's thread."""
+        return await asyncio.wrap_future(self._thread.submit(function, *args))
+
+    def call(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a method of this service on the store's thread and wait for it (no event loop)."""
+        return self._thread.submit(function, *args).result()
+
+    def close(self) -> None:
+        """Close the database (on its thread) and stop the thread; closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        self._thread.submit(self._store.close).result()
+        self._thread.shutdown()
+
+    # reading -------------------------------------------------------------------------------------
+
+    def _clip_id(self, clip: ClipRef) -> int | None:
+        row = self._store.conn.execute(
+            "SELECT id FROM clips WHERE sha256 = ?", (clip.sha256,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def revision(self, clip: ClipRef, coder: str | None = None) -> int:
+        """The revision of (clip, coder): the latest batch that changed their coding, or 0."""
+        coder = coder or self.coder
+        version = int(self._store.conn.execute("PRAGMA data_version").fetchone()[0])
+        if version != self._data_version:  # another process wrote: forget what was counted
+            self._revisions.clear()
+            self._data_version = version
+        clip_id = self._clip_id(clip)
+        if clip_id is None:
+            return 0
+        key = (clip_id, coder)
+        if key not in self._revisions:
+            row = self._store.conn.execute(_REVISION, {"clip": clip_id, "coder": coder}).fetchone()
+            self._revisions[key] = int(row[0] or 0)
+        return self._revisions[key]
+
+    def annotations(self, clip: ClipRef, coder: str | None = None) -> dict[str, Any]:
+        """A coder's annotations on a clip (default: this session's coder), with the revision."""
+        coder = coder or self.coder
+        stored = self._store.annotations(clip_sha256=clip.sha256, coder=coder)
+        return {
+            "coder": coder,
+            "revision": self.revision(clip, coder),
+            "annotations": [annotation_json(s) for s in stored],
+        }
+
+    def coders(self, clip: ClipRef) -> list[str]:
+        """Everyone who has annotations on the clip, by name."""
+        found = {s.annotation.coder for s in self._store.annotations(clip_sha256=clip.sha256)}
+        return sorted(found)
+
+    def sheet(self, clip: ClipRef) -> dict[str, Any]:
+        """This coder's CARE-Index sheet of the clip, with the revision."""
+        sheet = load_sheet(self._store, clip.sha256, self.coder)
+        return {"revision": self.revision(clip), **care_sheet_json(sheet, self.care)}
+
+    # writing -------------------------------------------------------------------------------------
+
+    def _check(self, clip: ClipRef, revision: int) -> None:
+        current = self.revision(clip)
+        if revision != current:
+            raise StaleRevisionError(current)
+
+    def _written(self, clip: ClipRef) -> int:
+        self._revisions.clear()
+        return self.revision(clip)
+
+    def _own(self, clip: ClipRef, annotation_id: int) -> StoredAnnotation:
+        stored = self._store.get(annotation_id)
+        a = stored.annotation
+        if a.clip_sha256 != clip.sha256 or a.coder != self.coder:
+            raise NotYoursError(f"annotation {annotation_id} is not {self.coder}'s on {clip.name}")
+        return stored
+
+    def add(self, clip: ClipRef, revision: int, fields: Mapping[str, Any]) -> Saved:
+        """Store a new annotation of this coder.
+
+        Raises:
+            StaleRevisionError: the revision is behind.
+            StoreError: the annotation does not fit the scheme or the clip.
+        """
+        self._check(clip, revision)
+        start = float(fields["start_s"])
+        annotation = Annotation(
+            clip_sha256=clip.sha256,
+            coder=self.coder,
+            tier=str(fields["tier"]),
+            code=str(fields["code"]),
+            start_s=start,
+            end_s=float(fields.get("end_s", start)),
+            value=str(fields.get("value", "")),
+            note=str(fields.get("note", "")),
+        )
+        stored = self._store.add(annotation, self.scheme, clip=clip, who=self.coder)
+        return Saved(self._written(clip), annotation_json(stored))
+
+    def update(
+        self, clip: ClipRef, revision: int, annotation_id: int, changes: Mapping[str, Any]
+    ) -> Saved:
+        """Change an annotation of this coder (times, code, modifiers, note).
+
+        Raises:
+            StaleRevisionError: the revision is behind.
+            NotYoursError: the annotation belongs to another clip or coder.
+            StoreError: no such annotation, or the change fails the checks.
+        """
+        self._check(clip, revision)
+        self._own(clip, annotation_id)
+        picked = {k: v for k, v in changes.items() if k in EDITABLE}
+        stored = self._store.update(annotation_id, who=self.coder, **picked)
+        return Saved(self._written(clip), annotation_json(stored))
+
+    def delete(self, clip: ClipRef, revision: int, annotation_id: int) -> Saved:
+        """Delete an annotation of this coder (kept in the store's history).
+
+        Raises:
+            StaleRevisionError, NotYoursError, StoreError: as for `update`.
+        """
+        self._check(clip, revision)
+        self._own(clip, annotation_id)
+        self._store.delete(annotation_id, who=self.coder)
+        return Saved(self._written(clip), {"id": annotation_id})
+
+    def set_care(
+        self,
+        clip: ClipRef,
+        revision: int,
+        aspect: str,
+        points: Mapping[str, Mapping[str, float]],
+        note: str,
+    ) -> Saved:
+        """Store one aspect of this coder's CARE-Index sheet and return the whole sheet.
+
+        Raises:
+            StaleRevisionError: the revision is behind.
+            StoreError: the points do not add up, or name an unknown aspect or pattern.
+        """
+        self._check(clip, revision)
+        sheet = set_aspect(self._store, self.care, clip, self.coder, aspect, points, note)
+        return Saved(self._written(clip), care_sheet_json(sheet, self.care))

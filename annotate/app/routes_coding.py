@@ -1,0 +1,138 @@
+"""Endpoints that read and change the coding of a clip (this session's coder only).
+
+    GET    /api/clip/annotations?clip=NAME[&coder=OTHER]   annotations and the revision
+    POST   /api/clip/annotations?clip=NAME                 {revision, tier, code, start_s[, end_s,
+                                                            value, note]} -> 201
+    PATCH  /api/clip/annotations/ID?clip=NAME              {revision, start_s?, end_s?, code?,
+                                                            value?, note?}
+    DELETE /api/clip/annotations/ID?clip=NAME&revision=N
+    GET    /api/clip/care?clip=NAME                        the coder's CARE-Index sheet
+    PUT    /api/clip/care/ASPECT?clip=NAME                 {revision, points, note?}
+
+Every write names the revision the page last saw and answers with the new one; a stale revision
+is refused with 409 (annotate.app.coding). The answer comes only after the store has committed
+the change, which is what lets the page show it as saved.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from annotate.app.bodies import BadRequestError, points_of, read_json
+from annotate.app.coding import EDITABLE, Saved
+from annotate.app.routes_clips import NO_STORE, clip_name, tool_of
+from annotate.coding.clips import ClipRef
+
+
+async def _ref(request: Request) -> ClipRef:
+    return await run_in_threadpool(tool_of(request).project.clip_ref, clip_name(request))
+
+
+def _saved(saved: Saved, status: int = 200) -> Response:
+    return JSONResponse({"revision": saved.revision, **saved.body}, status_code=status)
+
+
+def _coder(request: Request) -> str | None:
+    coder = request.query_params.get("coder")
+    if coder is not None and (not coder or len(coder) > 200):
+        raise BadRequestError("'coder' must be a name of at most 200 characters")
+    return coder
+
+
+async def list_annotations(request: Request) -> Response:
+    """A coder's annotations on the clip (default: this session's), with the revision."""
+    coding = tool_of(request).coding
+    ref = await _ref(request)
+    body = await coding.run(coding.annotations, ref, _coder(request))
+    return JSONResponse(body, headers=NO_STORE)
+
+
+async def add_annotation(request: Request) -> Response:
+    """Store a new annotation of this coder."""
+    coding = tool_of(request).coding
+    body = await read_json(request)
+    revision = body.integer("revision", minimum=0)
+    fields = {
+        "tier": body.text("tier", required=True, max_length=200),
+        "code": body.text("code", required=True, max_length=200),
+        "start_s": body.number("start_s"),
+        "end_s": body.number("end_s", required=False),
+        "value": body.text("value") or "",
+        "note": body.text("note") or "",
+    }
+    body.done()
+    if fields["end_s"] is None:
+        fields["end_s"] = fields["start_s"]
+    ref = await _ref(request)
+    return _saved(await coding.run(coding.add, ref, revision, fields), 201)
+
+
+def _annotation_id(request: Request) -> int:
+    return int(request.path_params["annotation_id"])
+
+
+async def update_annotation(request: Request) -> Response:
+    """Change times, code, modifiers or note of one of this coder's annotations."""
+    coding = tool_of(request).coding
+    body = await read_json(request)
+    revision = body.integer("revision", minimum=0)
+    changes: dict[str, object] = {}
+    for name in ("start_s", "end_s"):
+        if body.has(name):
+            changes[name] = body.number(name)
+    if body.has("code"):
+        changes["code"] = body.text("code", required=True, max_length=200)
+    for name in ("value", "note"):
+        if body.has(name):
+            changes[name] = body.text(name)
+    body.done()
+    if not changes:
+        raise BadRequestError(f"nothing to change (fields: {', '.join(EDITABLE)})")
+    ref = await _ref(request)
+    saved = await coding.run(coding.update, ref, revision, _annotation_id(request), changes)
+    return _saved(saved)
+
+
+async def delete_annotation(request: Request) -> Response:
+    """Delete one of this coder's annotations (the store's history keeps it)."""
+    coding = tool_of(request).coding
+    text = request.query_params.get("revision", "")
+    if not text.isdigit():
+        raise BadRequestError(f"give the revision as ?revision=N, got {text[:20]!r}")
+    ref = await _ref(request)
+    saved = await coding.run(coding.delete, ref, int(text), _annotation_id(request))
+    return _saved(saved)
+
+
+async def care_sheet(request: Request) -> Response:
+    """This coder's CARE-Index sheet of the clip, with totals and the synchrony score."""
+    coding = tool_of(request).coding
+    ref = await _ref(request)
+    return JSONResponse(await coding.run(coding.sheet, ref), headers=NO_STORE)
+
+
+async def set_care_aspect(request: Request) -> Response:
+    """Store one aspect of the sheet (each partner's points must add up)."""
+    coding = tool_of(request).coding
+    aspect = str(request.path_params["aspect"])
+    body = await read_json(request)
+    revision = body.integer("revision", minimum=0)
+    points = points_of(body.mapping("points"), dict(coding.care.partners))
+    note = body.text("note") or ""
+    body.done()
+    ref = await _ref(request)
+    saved = await coding.run(coding.set_care, ref, revision, aspect, points, note)
+    return _saved(saved)
+
+
+ROUTES = [
+    Route("/api/clip/annotations", list_annotations, methods=["GET"]),
+    Route("/api/clip/annotations", add_annotation, methods=["POST"]),
+    Route("/api/clip/annotations/{annotation_id:int}", update_annotation, methods=["PATCH"]),
+    Route("/api/clip/annotations/{annotation_id:int}", delete_annotation, methods=["DELETE"]),
+    Route("/api/clip/care", care_sheet, methods=["GET"]),
+    Route("/api/clip/care/{aspect}", set_care_aspect, methods=["PUT"]),
+]

@@ -1,0 +1,239 @@
+// The coder's annotations on the open clip: the list the page shows, the queue that saves every
+// change to the server one at a time (each with the revision it was made on), and undo/redo.
+//
+// A change shows at once, marked unsaved; it is marked saved only when the server answered that
+// the store committed it. When the server cannot be reached the change stays queued (unsaved) and
+// is sent again every few seconds; when the server refuses it (409: changed in another tab; 422:
+// the store's checks) the queue is dropped, the stored state reloaded, and the page says so.
+
+import { ApiError, clipQuery, get, request } from "./api.js";
+
+const FIELDS = ["tier", "code", "start_s", "end_s", "value", "note"];
+const RETRY_MS = 2000;
+let nextKey = 1;
+
+function fromServer(row) {
+  return { key: nextKey++, ...row, pending: 0, removed: false };
+}
+
+export function pick(item, names = FIELDS) {
+  const out = {};
+  for (const name of names) out[name] = item[name];
+  return out;
+}
+
+export class Annotations extends EventTarget {
+  constructor(clip, coder) {
+    super();
+    this.clip = clip;
+    this.coder = coder;
+    this.items = [];
+    this.revision = 0;
+    this.queue = [];
+    this.sending = false;
+    this.problem = null; // {kind: "offline" | "refused" | "conflict", message}
+    this.undoStack = [];
+    this.redoStack = [];
+    this.record = null;
+    window.addEventListener("beforeunload", (event) => {
+      if (this.queue.length) event.preventDefault();
+    });
+  }
+
+  async load() {
+    const data = await get(`/api/clip/annotations${clipQuery(this.clip)}`);
+    this.items = data.annotations.map(fromServer);
+    this.revision = data.revision;
+    this.emit("change");
+  }
+
+  emit(type, detail = null) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  list() {
+    return this.items.filter((item) => !item.removed);
+  }
+
+  get state() {
+    if (this.problem) return this.problem.kind === "offline" ? "offline" : "error";
+    return this.queue.length ? "saving" : "saved";
+  }
+
+  // One user action (a key press) as one undo step: `body` calls add/update/remove.
+  action(body) {
+    const record = [];
+    this.record = record;
+    try {
+      body();
+    } finally {
+      this.record = null;
+    }
+    if (record.length) {
+      this.undoStack.push(record);
+      this.redoStack = [];
+    }
+    this.emit("change");
+    return record;
+  }
+
+  add(fields) {
+    const item = { key: nextKey++, id: null, coder: this.coder, value: "", note: "", ...fields };
+    item.pending = 0;
+    item.removed = false;
+    this.items.push(item);
+    this.record?.push({ kind: "add", item, fields: pick(item) });
+    this.enqueue({ kind: "add", item, fields: pick(item) });
+    return item;
+  }
+
+  update(item, changes) {
+    const before = pick(item, Object.keys(changes));
+    Object.assign(item, changes);
+    this.record?.push({ kind: "update", item, before, after: { ...changes } });
+    this.enqueue({ kind: "update", item, changes: { ...changes } });
+  }
+
+  remove(item) {
+    item.removed = true;
+    this.record?.push({ kind: "delete", item, fields: pick(item) });
+    this.enqueue({ kind: "delete", item });
+  }
+
+  restore(item, fields) {
+    Object.assign(item, fields);
+    item.removed = false;
+    item.id = null;
+    this.enqueue({ kind: "add", item, fields: { ...fields } });
+  }
+
+  undo() {
+    const record = this.undoStack.pop();
+    if (!record) return false;
+    for (const step of [...record].reverse()) {
+      if (step.kind === "add") this.remove(step.item);
+      else if (step.kind === "update") this.update(step.item, step.before);
+      else this.restore(step.item, step.fields);
+    }
+    this.redoStack.push(record);
+    this.emit("change");
+    return true;
+  }
+
+  redo() {
+    const record = this.redoStack.pop();
+    if (!record) return false;
+    for (const step of record) {
+      if (step.kind === "add") this.restore(step.item, step.fields);
+      else if (step.kind === "update") this.update(step.item, step.after);
+      else this.remove(step.item);
+    }
+    this.undoStack.push(record);
+    this.emit("change");
+    return true;
+  }
+
+  // CARE-Index aspects go through the same queue: one revision, one order of writes.
+  saveCare(aspect, points, note, done) {
+    this.enqueue({ kind: "care", aspect, points, note, done });
+  }
+
+  enqueue(op) {
+    if (op.item) op.item.pending += 1;
+    this.queue.push(op);
+    this.emit("status");
+    this.pump();
+  }
+
+  async pump() {
+    if (this.sending || !this.queue.length) return;
+    this.sending = true;
+    const op = this.queue[0];
+    try {
+      const answer = await this.send(op);
+      this.queue.shift();
+      this.revision = answer.revision;
+      this.settle(op, answer);
+      this.problem = null;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      this.fail(op, error);
+    } finally {
+      this.sending = false;
+      this.emit("status");
+      this.emit("change");
+    }
+    if (this.queue.length && !this.problem) this.pump();
+  }
+
+  send(op) {
+    const query = clipQuery(this.clip);
+    const revision = this.revision;
+    if (op.kind === "add") {
+      return request("POST", `/api/clip/annotations${query}`, { revision, ...op.fields });
+    }
+    if (op.kind === "update") {
+      return request("PATCH", `/api/clip/annotations/${op.item.id}${query}`, {
+        revision,
+        ...op.changes,
+      });
+    }
+    if (op.kind === "delete") {
+      const target = `/api/clip/annotations/${op.item.id}${clipQuery(this.clip, { revision })}`;
+      return request("DELETE", target);
+    }
+    return request("PUT", `/api/clip/care/${encodeURIComponent(op.aspect)}${query}`, {
+      revision,
+      points: op.points,
+      note: op.note,
+    });
+  }
+
+  settle(op, answer) {
+    if (op.kind === "care") {
+      op.done?.(answer, null);
+      return;
+    }
+    op.item.pending -= 1;
+    if (op.kind !== "delete") {
+      op.item.id = answer.id;
+      op.item.created = answer.created;
+      op.item.updated = answer.updated;
+    }
+  }
+
+  fail(op, error) {
+    if (error.offline || error.status >= 500) {
+      this.problem = { kind: "offline", message: "the server cannot be reached; retrying" };
+      setTimeout(() => {
+        this.problem = null;
+        this.pump();
+      }, RETRY_MS);
+      return;
+    }
+    if (op.kind === "care" && error.status !== 409) {
+      this.queue.shift();
+      op.done?.(null, error.message);
+      return;
+    }
+    const lost = this.queue.length;
+    this.queue = [];
+    this.undoStack = [];
+    this.redoStack = [];
+    const why =
+      error.status === 409
+        ? "this clip was changed elsewhere (another tab or program); the stored state is shown"
+        : error.message;
+    this.problem = { kind: error.status === 409 ? "conflict" : "refused", message: why, lost };
+    if (op.kind === "care") op.done?.(null, why);
+    this.load()
+      .then(() => this.emit("reloaded"))
+      .catch(() => {});
+  }
+
+  // After the coder saw the message: keep the reloaded state and carry on.
+  dismiss() {
+    if (this.problem && this.problem.kind !== "offline") this.problem = null;
+    this.emit("status");
+  }
+}

@@ -1,0 +1,147 @@
+// The keyboard: the scheme's code keys, and the tool's own keys for the video, the timeline,
+// the overlays and the selected annotation. A scheme key wins over a tool key it collides with
+// (the help says which tool keys are taken; their buttons still work).
+
+import { el, isTyping } from "./format.js";
+
+// [label, test(event), action name]; tests look at event.key and, for punctuation, event.code.
+const CONTROLS = [
+  ["Space", (e) => e.key === " ", "play"],
+  [
+    "← / →",
+    (e) => !e.shiftKey && !e.ctrlKey && (e.key === "ArrowLeft" || e.key === "ArrowRight"),
+    "frame",
+  ],
+  ["Shift+← / →", (e) => e.shiftKey && (e.key === "ArrowLeft" || e.key === "ArrowRight"), "second"],
+  [
+    "Ctrl+← / →, PageUp / PageDown",
+    (e) =>
+      (e.ctrlKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) ||
+      e.key === "PageUp" ||
+      e.key === "PageDown",
+    "five",
+  ],
+  ["Home / End", (e) => e.key === "Home" || e.key === "End", "ends"],
+  ["[ / ]", (e) => e.key === "[" || e.key === "]", "rate"],
+  ["Shift+L", (e) => e.key === "L", "loop"],
+  ["Shift+B", (e) => e.key === "B", "boxes"],
+  ["Shift+H", (e) => e.key === "H", "head"],
+  ["Shift+G", (e) => e.key === "G", "gaze"],
+  ["Shift+M", (e) => e.key === "M", "mutual"],
+  ["+ / -", (e) => e.key === "+" || e.key === "=" || e.key === "-", "zoom"],
+  ["Shift+F", (e) => e.key === "F", "fit"],
+  ["Tab / Shift+Tab", (e) => e.key === "Tab", "select"],
+  [", / .", (e) => !e.shiftKey && (e.code === "Comma" || e.code === "Period"), "nudgeStart"],
+  ["< / >", (e) => e.shiftKey && (e.code === "Comma" || e.code === "Period"), "nudgeEnd"],
+  ["Delete / Backspace", (e) => e.key === "Delete" || e.key === "Backspace", "delete"],
+  ["Enter", (e) => e.key === "Enter", "editCode"],
+  ["Ctrl+Z", (e) => (e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z" && !e.shiftKey, "undo"],
+  [
+    "Ctrl+Shift+Z / Ctrl+Y",
+    (e) =>
+      (e.ctrlKey || e.metaKey) &&
+      ((e.key.toLowerCase() === "z" && e.shiftKey) || e.key.toLowerCase() === "y"),
+    "redo",
+  ],
+  ["Escape", (e) => e.key === "Escape", "escape"],
+  ["?", (e) => e.key === "?", "help"],
+];
+
+const HELP = {
+  play: "play / pause",
+  frame: "one frame back / forward",
+  second: "1 s back / forward",
+  five: "5 s back / forward",
+  ends: "start / end of the clip",
+  rate: "slower / faster (0.25x-2x)",
+  loop: "loop the last few seconds (again: stop)",
+  boxes: "overlay: face boxes and roles",
+  head: "overlay: head direction",
+  gaze: "overlay: gaze",
+  mutual: "overlay: mutual gaze",
+  zoom: "timeline zoom in / out",
+  fit: "timeline: whole clip",
+  select: "select next / previous annotation",
+  nudgeStart: "selected: start one frame earlier / later",
+  nudgeEnd: "selected: end one frame earlier / later",
+  delete: "selected: delete",
+  editCode: "selected: change its code",
+  undo: "undo",
+  redo: "redo",
+  escape: "deselect, close help",
+  help: "this help",
+};
+
+export function codeKeys(scheme) {
+  const keys = new Map();
+  for (const tier of scheme.tiers) {
+    for (const code of tier.codes) if (code.key) keys.set(code.key, { tier: tier.name, code });
+  }
+  return keys;
+}
+
+export class Keyboard {
+  constructor(scheme, handlers) {
+    this.codes = codeKeys(scheme);
+    this.handlers = handlers;
+    document.addEventListener("keydown", (event) => this.press(event));
+  }
+
+  press(event) {
+    if (isTyping(event.target)) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
+    if (plain && event.key !== " " && this.codes.has(event.key)) {
+      event.preventDefault();
+      const { tier, code } = this.codes.get(event.key);
+      this.handlers.code(tier, code);
+      return;
+    }
+    const control = CONTROLS.find(([, test]) => test(event));
+    if (!control) return;
+    event.preventDefault();
+    this.handlers[control[2]]?.(event);
+  }
+
+  help() {
+    const taken = (label) =>
+      [...this.codes.keys()].filter((k) => label.split(/[ /,]+/).includes(k));
+    const rows = CONTROLS.map(([label, , action]) => {
+      const lost = taken(label);
+      return el(
+        "tr",
+        {},
+        el("td", { class: "key" }, label),
+        el(
+          "td",
+          {},
+          HELP[action],
+          lost.length ? el("em", {}, ` (${lost.join(" ")} is a code key here)`) : "",
+        ),
+      );
+    });
+    const codeRows = [...this.codes.entries()].map(([key, { tier, code }]) =>
+      el(
+        "tr",
+        {},
+        el("td", { class: "key" }, key),
+        el(
+          "td",
+          {},
+          el("span", { class: "swatch", style: `background:${code.colour || "#999"}` }),
+          `${tier}: ${code.label} (${code.type})`,
+        ),
+      ),
+    );
+    return el(
+      "div",
+      {},
+      el("h3", {}, "Codes"),
+      el("table", {}, codeRows),
+      el("h3", {}, "Tool keys"),
+      el("table", {}, rows),
+    );
+  }
+}

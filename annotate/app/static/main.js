@@ -1,0 +1,295 @@
+// The page: load the session, open a clip (or let the coder choose one), and wire the video,
+// overlays, timeline, coding keys, side panel and CARE-Index sheet together.
+
+import { Actions } from "./actions.js";
+import { Annotations } from "./annotations.js";
+import { clipQuery, get, request } from "./api.js";
+import { CareSheet } from "./care.js";
+import { el, formatTime } from "./format.js";
+import { Keyboard } from "./keys.js";
+import { Overlay } from "./overlay.js";
+import { Panel } from "./panel.js";
+import { Player } from "./player.js";
+import { Timeline } from "./timeline.js";
+import { showStatus, watchJobs } from "./status.js";
+
+const $ = (id) => document.getElementById(id);
+const SAVE_TEXT = {
+  saved: "All changes saved",
+  saving: "Saving…",
+  offline: "Not saved: server unreachable, retrying",
+  error: "Not saved",
+};
+
+function notify(message, level = "info") {
+  const item = el("div", { class: `toast ${level}` }, message);
+  $("toasts").append(item);
+  setTimeout(() => item.remove(), level === "info" ? 3000 : 6000);
+}
+
+async function main() {
+  const session = await get("/api/session");
+  $("coder").textContent = session.coder;
+  $("scheme").textContent = session.scheme.id;
+  document.title = `annotate · ${session.project}`;
+  const wanted = new URLSearchParams(location.hash.slice(1)).get("clip") || session.open_clip;
+  if (!wanted) return chooseClip(session);
+  await openClip(session, wanted);
+}
+
+function chooseClip(session) {
+  $("chooser").hidden = false;
+  $("chooser-list").replaceChildren(
+    ...session.clips.map((name) =>
+      el(
+        "li",
+        {},
+        el(
+          "a",
+          {
+            href: `#clip=${encodeURIComponent(name)}`,
+            onclick: () => setTimeout(() => location.reload()),
+          },
+          name,
+        ),
+      ),
+    ),
+  );
+}
+
+async function openClip(session, name) {
+  $("chooser").hidden = true;
+  $("clip-name").textContent = name;
+  const clip = await get(`/api/clip${clipQuery(name)}`);
+  const video = $("video");
+  const player = new Player(video, clip);
+  const annotations = new Annotations(name, session.coder);
+  const actions = new Actions({ annotations, player, scheme: session.scheme, notify });
+  const timeline = new Timeline($("timeline"), { scheme: session.scheme, player, actions });
+  const overlay = new Overlay($("overlay"), video);
+  const panel = new Panel(
+    { editor: $("editor"), list: $("annotation-list") },
+    { actions, annotations, scheme: session.scheme, player },
+  );
+  const care = new CareSheet($("care"), { config: session.care, annotations, clip: name });
+  const ui = {
+    session,
+    clip,
+    name,
+    video,
+    player,
+    annotations,
+    actions,
+    timeline,
+    overlay,
+    panel,
+    care,
+  };
+  window.annotateDebug = ui;
+
+  wireSaving(ui);
+  wireControls(ui);
+  wireOtherCoder(ui);
+  const keyboard = new Keyboard(session.scheme, keyHandlers(ui));
+  $("help").replaceChildren(keyboard.help());
+
+  actions.onSelect = () => {
+    panel.render();
+    timeline.draw();
+  };
+  timeline.onSeek = (t) => {
+    actions.select(null);
+    player.seekFrame(player.frameAt(t));
+  };
+  player.onTick((t) => {
+    overlay.draw(t);
+    timeline.follow(t);
+    timeline.draw(t);
+    showTime(player, t);
+  });
+  video.addEventListener("ratechange", () => showTime(player, video.currentTime));
+
+  const videoReady = loadVideo(ui);
+  const loaded = Promise.all([annotations.load(), care.load()]);
+  const features = loadFeatures(ui);
+  await Promise.all([videoReady, loaded, features.first]);
+  timeline.fit();
+  panel.render();
+  player.refresh();
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  document.body.dataset.ready = "1";
+  window.annotateReadyMs = performance.now();
+}
+
+function showTime(player, t) {
+  const k = player.frameAt(t);
+  $("time").textContent = formatTime(player.frameTime(k));
+  $("frame").textContent = `frame ${k} / ${player.frameCount - 1}`;
+  $("rate").textContent = `${player.video.playbackRate.toFixed(2)}x`;
+}
+
+function loadVideo({ name, video, clip }) {
+  const ready = new Promise((resolve) =>
+    video.addEventListener("loadeddata", resolve, { once: true }),
+  );
+  const start = () => {
+    video.src = `/api/clip/video${clipQuery(name)}`;
+  };
+  if (clip.video.state === "done") start();
+  else {
+    request("POST", `/api/clip/prepare${clipQuery(name)}`).catch(() => {});
+    watchJobs(name, "video", $("video-status"), start);
+  }
+  return ready;
+}
+
+// Features: shown when there; otherwise extracted in the background, with progress, and shown
+// when done. The page is ready without them (`first` resolves at once when they are missing).
+function loadFeatures({ name, clip, overlay, timeline, player }) {
+  const show = async () => {
+    const features = await get(`/api/clip/features${clipQuery(name)}`);
+    overlay.setFeatures(features);
+    timeline.setEpisodes(features.lanes);
+    player.refresh();
+    document.body.dataset.features = "1";
+  };
+  if (clip.features.state === "done") return { first: show() };
+  request("POST", `/api/clip/prepare${clipQuery(name)}`).catch(() => {});
+  watchJobs(name, "features", $("features-status"), () =>
+    show().catch((e) => notify(e.message, "warn")),
+  );
+  return { first: Promise.resolve() };
+}
+
+function wireSaving({ annotations, actions, panel, timeline, care }) {
+  const indicator = $("save-state");
+  const refresh = () => {
+    const state = annotations.state;
+    indicator.dataset.state = state;
+    const waiting = annotations.queue.length;
+    indicator.textContent =
+      state === "saving"
+        ? `Saving ${waiting} change${waiting > 1 ? "s" : ""}…`
+        : state === "error"
+          ? `Not saved: ${annotations.problem.message}`
+          : SAVE_TEXT[state];
+  };
+  annotations.addEventListener("status", refresh);
+  annotations.addEventListener("change", () => {
+    panel.render();
+    timeline.own = annotations.list();
+    timeline.draw();
+  });
+  annotations.addEventListener("reloaded", () => {
+    actions.select(null);
+    care.load().catch(() => {});
+    const lost = annotations.problem?.lost || 0;
+    notify(
+      `${annotations.problem?.message || "reloaded"}${lost ? `; ${lost} change(s) were not saved` : ""}`,
+      "warn",
+    );
+  });
+  refresh();
+}
+
+function wireOtherCoder({ session, clip, name, timeline }) {
+  const select = $("other-coder");
+  const others = clip.coders.filter((c) => c !== session.coder);
+  select.replaceChildren(
+    el("option", { value: "" }, others.length ? "—" : "no other coder"),
+    ...others.map((c) => el("option", { value: c }, c)),
+  );
+  select.addEventListener("change", async () => {
+    if (!select.value) return timeline.setOther(null, []);
+    const data = await get(`/api/clip/annotations${clipQuery(name, { coder: select.value })}`);
+    timeline.setOther(select.value, data.annotations);
+  });
+}
+
+function wireControls(ui) {
+  const { player, overlay, timeline } = ui;
+  const handlers = keyHandlers(ui);
+  for (const button of document.querySelectorAll("[data-action]")) {
+    button.addEventListener("click", () => {
+      handlers[button.dataset.action]?.({ key: button.dataset.key || "", shiftKey: false });
+      button.blur();
+    });
+  }
+  for (const box of document.querySelectorAll("[data-layer]")) {
+    box.addEventListener("change", () => {
+      overlay.shown[box.dataset.layer] = box.checked;
+      overlay.drawnAt = null;
+      player.refresh();
+    });
+  }
+  // A control used with the mouse gives the keyboard back to coding at once.
+  for (const control of document.querySelectorAll("[data-layer], #loop-seconds, #other-coder")) {
+    control.addEventListener("change", () => control.blur());
+  }
+  for (const tab of document.querySelectorAll("[data-tab]")) {
+    tab.addEventListener("click", () => showTab(tab.dataset.tab));
+  }
+  window.addEventListener("resize", () => player.refresh());
+}
+
+function showTab(name) {
+  for (const tab of document.querySelectorAll("[data-tab]"))
+    tab.classList.toggle("active", tab.dataset.tab === name);
+  for (const pane of document.querySelectorAll(".pane")) pane.hidden = pane.id !== `pane-${name}`;
+}
+
+function toggleLayer(overlay, player, layer) {
+  const on = overlay.toggle(layer);
+  player.refresh();
+  const box = document.querySelector(`[data-layer="${layer}"]`);
+  if (box) box.checked = on;
+}
+
+function keyHandlers({ player, overlay, timeline, actions, annotations }) {
+  const right = (e) => e.key === "ArrowRight" || e.key === "PageDown" || e.key === "+";
+  return {
+    code: (tier, code) => actions.codeKey(tier, code),
+    play: () => player.togglePlay(),
+    frame: (e) => player.step(right(e) ? 1 : -1),
+    second: (e) => player.jump(right(e) ? 1 : -1),
+    five: (e) => player.jump(right(e) ? 5 : -5),
+    ends: (e) => player.seekFrame(e.key === "End" ? player.frameCount - 1 : 0),
+    rate: (e) => player.changeRate(e.key === "]" ? 1 : -1),
+    loop: () => {
+      const loop = player.toggleLoop(Number($("loop-seconds").value) || 3);
+      $("loop-state").textContent = loop
+        ? `looping ${formatTime(loop.start)}–${formatTime(loop.end)}`
+        : "";
+    },
+    boxes: () => toggleLayer(overlay, player, "boxes"),
+    head: () => toggleLayer(overlay, player, "head"),
+    gaze: () => toggleLayer(overlay, player, "gaze"),
+    mutual: () => toggleLayer(overlay, player, "mutual"),
+    zoom: (e) => timeline.zoom(e.key === "-" ? 1 / 1.5 : 1.5),
+    fit: () => timeline.fit(),
+    select: (e) => actions.selectNext(e.shiftKey ? -1 : 1),
+    nudgeStart: (e) => actions.nudge("start", e.code === "Period" || e.key === "." ? 1 : -1),
+    nudgeEnd: (e) => actions.nudge("end", e.code === "Period" || e.key === ">" ? 1 : -1),
+    delete: () => actions.deleteSelected(),
+    editCode: () => {
+      showTab("annotation");
+      $("edit-code")?.focus();
+    },
+    undo: () => annotations.undo() || notify("nothing to undo"),
+    redo: () => annotations.redo() || notify("nothing to redo"),
+    escape: () => {
+      actions.select(null);
+      annotations.dismiss();
+      $("help-dialog").hidden = true;
+    },
+    help: () => {
+      $("help-dialog").hidden = !$("help-dialog").hidden;
+    },
+  };
+}
+
+window.addEventListener("hashchange", () => location.reload());
+main().catch((error) => {
+  showStatus($("fatal"), `Cannot open: ${error.message}`);
+  document.body.dataset.ready = "error";
+});

@@ -1,0 +1,74 @@
+"""`annotate code CLIP_OR_PROJECT_FOLDER`: the coders' tool (annotate.app) from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotate.app.server import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_SCHEME,
+    open_tool,
+    serve,
+    token_for,
+)
+from annotate.coding.project import current_user
+from annotate.commands.coding_common import one_line_errors
+
+
+@one_line_errors
+def code_command(
+    target: Annotated[
+        Path, typer.Argument(help="A clip, or a project folder of clips to choose among.")
+    ],
+    coder: Annotated[
+        str | None, typer.Option("--coder", help="Your name or initials (default: your login).")
+    ] = None,
+    scheme: Annotated[
+        str, typer.Option("--scheme", help="Coding scheme (configs/coding/NAME.yaml).")
+    ] = DEFAULT_SCHEME,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free one).")] = (
+        DEFAULT_PORT
+    ),
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the address; open no browser.")
+    ] = False,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on; other than 127.0.0.1 it needs a token."),
+    ] = DEFAULT_HOST,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", help="Token every request must carry (default: made up for --host)."
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Project database (default: annotate.sqlite beside the clips)."),
+    ] = None,
+) -> None:
+    """Code a clip in the browser: video with face overlays, timelines, keys, CARE-Index sheet."""
+    who = coder or current_user()
+    tool = open_tool(target, coder=who, scheme=scheme, db=db, token=token_for(host, token))
+    project = tool.project
+    typer.echo(
+        f"annotate code: {len(project.clips)} clip(s) in {project.root}, coder {who}, "
+        f"scheme {tool.coding.scheme.id}, store {tool.coding.path}",
+        err=True,
+    )
+    serve(
+        tool,
+        host=host,
+        port=port,
+        open_browser=not no_browser,
+        say=lambda url: typer.echo(f"open {url}  (Ctrl+C stops the server)"),
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add `annotate code` to the CLI."""
+    app.command("code")(code_command)
