@@ -12,7 +12,7 @@ import warnings
 
 import typer
 
-from annotate.commands import analysis, coding, faces
+from annotate.commands import analysis, batch, coding, faces
 from annotate.commands import app as app_commands
 from annotate.errors import AnnotateError
 
@@ -26,6 +26,7 @@ app = typer.Typer(
 faces.register(app)
 coding.register(app)
 app_commands.register(app)
+batch.register(app)
 analysis.register(app)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,7 +68,9 @@ def staged_output(out_dir: Path, force: bool) -> Iterator[Path]:
     """
     check_output_folder(out_dir, force)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    # mkdir (not mkdtemp, whose 0700 would hide results from colleagues on a shared server)
+    stage = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
+    stage.mkdir()
     try:
         yield stage
         _publish(stage, out_dir, force)

@@ -1,1 +1,12 @@
-"""Batch jobs built on annotate's library: manifests, cache and resume, chunks, runners."""
+"""Batch jobs built on annotate's library: manifests, cache and resume, chunks, runners, dataset.
+
+    manifest.py   what a batch runs: a CSV/YAML manifest or a folder of videos
+    cache.py      what is kept between runs (hashes, kept chunks, finished results), the lock
+    jobs.py       the job functions workers run (track a chunk; finish and write a clip)
+    pools.py      where jobs run: this process, a local spawn pool, a dask.distributed cluster
+    runner.py     run_batch: plan, feed the pool, record outcomes
+    dataset.py    the dataset: Parquet features by clip, clips.csv, prepost.csv, reports
+    sessions.py   group sessions per second: adults, infants, the M7 hint, mutual-gaze pairs
+
+`pipelines` imports `annotate`; nothing in annotate's library imports `pipelines` (only the CLI).
+"""

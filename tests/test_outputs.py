@@ -54,3 +54,14 @@ def test_a_file_where_the_folder_should_be(tmp_path: Path) -> None:
     (tmp_path / "clip").write_text("oops")
     with pytest.raises(OutputError, match="not a folder"):
         write_result(tmp_path / "clip")
+
+
+def test_results_are_readable_by_the_group_as_the_umask_allows(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        write_result(tmp_path / "clip")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "clip").stat().st_mode & 0o777 == 0o755

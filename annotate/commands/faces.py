@@ -112,8 +112,9 @@ def run_samples(
     from annotate.faces.landmarker import FaceLandmarker
     from annotate.models import resolve_face_model
     from annotate.samples.face_mesh import astronaut_mesh
+    from annotate.samples.group import make_group_clip
     from annotate.samples.make import make_clip
-    from annotate.samples.presets import PRESETS, SAMPLE_CLIPS
+    from annotate.samples.presets import GROUP_PRESETS, PRESETS, SAMPLE_CLIPS
 
     unknown = [n for n in names if n not in PRESETS]
     if unknown:
@@ -125,7 +126,13 @@ def run_samples(
             script = PRESETS[name](duration)
             total = round(script.duration_s * script.fps)
             with frame_bar(f"{script.name}: render", total, quiet) as progress:
-                written.append(make_clip(script, mesh, out, progress=progress, detect=still.detect))
+                if name in GROUP_PRESETS:
+                    made = make_group_clip(
+                        script, mesh, out, render_fps=2.0, progress=progress, detect=still.detect
+                    )
+                else:
+                    made = make_clip(script, mesh, out, progress=progress, detect=still.detect)
+                written.append(made)
     return written
 
 

@@ -8,8 +8,8 @@ frame, among the faces visible in that frame.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from annotate import columns as C
@@ -20,31 +20,31 @@ from annotate.faces.roles import RoleAssignment
 from annotate.faces.tracking import Track
 
 
-def _face_values(face: FaceObservation) -> dict[str, Any]:
+def _face_values(face: FaceObservation) -> tuple[float, ...]:
+    """The face's values in the order of columns.FACE_VALUE_COLUMNS."""
     x, y, w, h = face.box_xywh_norm
-    values: dict[str, Any] = {
-        C.X: x,
-        C.Y: y,
-        C.W: w,
-        C.H: h,
-        C.SCORE: face.score,
-        C.YAW: face.yaw_deg,
-        C.PITCH: face.pitch_deg,
-        C.ROLL: face.roll_deg,
-        C.GAZE_YAW: face.gaze_yaw_deg,
-        C.GAZE_PITCH: face.gaze_pitch_deg,
-        C.GAZE_DX: face.gaze_dx,
-        C.GAZE_DY: face.gaze_dy,
-        C.EYES_OPEN: face.eyes_open,
-        C.SMILE: face.smile,
-        C.MOUTH_OPEN: face.mouth_open,
-        C.EYES_X: face.eyes_xy_norm[0],
-        C.EYES_Y: face.eyes_xy_norm[1],
-    }
-    for name, score in face.blendshapes.items():
-        if not name.startswith("_"):
-            values[C.BLENDSHAPE_PREFIX + name] = score
-    return values
+    return (
+        x,
+        y,
+        w,
+        h,
+        face.score,
+        face.yaw_deg,
+        face.pitch_deg,
+        face.roll_deg,
+        face.gaze_yaw_deg,
+        face.gaze_pitch_deg,
+        face.gaze_dx,
+        face.gaze_dy,
+        face.eyes_open,
+        face.smile,
+        face.mouth_open,
+        face.eyes_xy_norm[0],
+        face.eyes_xy_norm[1],
+    )
+
+
+BLENDSHAPE_COLUMNS = tuple(C.BLENDSHAPE_PREFIX + name for name in C.BLENDSHAPE_NAMES)
 
 
 def build_feature_table(
@@ -55,7 +55,7 @@ def build_feature_table(
     frame_size: tuple[int, int],
     gaze: GazeConfig,
 ) -> pd.DataFrame:
-    """Build the feature table.
+    """Build the feature table, column by column (rows: samples x tracks, frame-major).
 
     Args:
         clip_id: the clip's name, repeated on every row.
@@ -65,54 +65,48 @@ def build_feature_table(
         frame_size: (width, height) in pixels.
         gaze: settings for gaze targets.
     """
-    by_frame: dict[int, dict[int, FaceObservation]] = {}
-    for track in tracks:
+    n_samples, n_tracks = len(samples), len(tracks)
+    rows = n_samples * n_tracks
+    sample_of = {frame: i for i, (frame, _) in enumerate(samples)}
+    values = np.full((rows, len(C.FACE_VALUE_COLUMNS)), np.nan)
+    shapes = np.full((rows, len(C.BLENDSHAPE_NAMES)), np.nan, dtype=np.float32)
+    visible = np.zeros(rows, dtype=bool)
+    track_roles = [roles[track.track_id].role for track in tracks]
+    in_frame: dict[int, dict[str, tuple[int, FaceObservation]]] = {}
+    for j, track in enumerate(tracks):
         for face in track.observations:
-            by_frame.setdefault(face.frame, {})[track.track_id] = face
-    rows: list[dict[str, Any]] = []
-    for frame, t in samples:
-        visible = by_frame.get(frame, {})
-        faces_by_role = {roles[tid].role: face for tid, face in visible.items()}
-        targets = looking_at(faces_by_role, frame_size, gaze)
-        mutual = mutual_gaze(targets)
-        for track in tracks:
-            role = roles[track.track_id].role
-            row: dict[str, Any] = {
-                C.CLIP_ID: clip_id,
-                C.FRAME: frame,
-                C.T: t,
-                C.TRACK: track.track_id,
-                C.ROLE: role,
-                C.VISIBLE: track.track_id in visible,
-            }
-            if track.track_id in visible:
-                row.update(_face_values(visible[track.track_id]))
-                row[C.LOOKING_AT] = targets.get(role)
-                row[C.MUTUAL_GAZE] = mutual.get(role, False)
-            rows.append(row)
-    return _typed_table(rows)
-
-
-def _typed_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    table = pd.DataFrame(rows)
-    for column in C.FEATURE_COLUMNS:
-        if column not in table:
-            table[column] = pd.Series(dtype="float64") if column in C.FACE_VALUE_COLUMNS else None
-    extra = sorted(c for c in table.columns if c.startswith(C.BLENDSHAPE_PREFIX))
-    table = table[[*C.FEATURE_COLUMNS, *extra]]
-    table[C.CLIP_ID] = table[C.CLIP_ID].astype("string")
-    table[C.FRAME] = table[C.FRAME].astype("int64")
-    table[C.T] = table[C.T].astype("float64")
-    table[C.TRACK] = table[C.TRACK].astype("int64")
-    table[C.ROLE] = table[C.ROLE].astype("string")
-    table[C.VISIBLE] = table[C.VISIBLE].astype("bool")
-    for column in (*C.FACE_VALUE_COLUMNS, *extra):
-        table[column] = table[column].astype("float64")
-    table[C.LOOKING_AT] = table[C.LOOKING_AT].astype("string")
-    table[C.MUTUAL_GAZE] = table[C.MUTUAL_GAZE].astype("boolean")
-    return table.reset_index(drop=True)
+            i = sample_of.get(face.frame)
+            if i is None:
+                continue
+            row = i * n_tracks + j
+            visible[row] = True
+            values[row] = _face_values(face)
+            shapes[row] = face.blendshapes
+            in_frame.setdefault(i, {})[track_roles[j]] = (row, face)
+    looking = np.full(rows, None, dtype=object)
+    mutual = np.full(rows, None, dtype=object)
+    for faces in in_frame.values():
+        targets = looking_at({role: face for role, (_, face) in faces.items()}, frame_size, gaze)
+        both = mutual_gaze(targets)
+        for role, (row, _) in faces.items():
+            looking[row], mutual[row] = targets[role], both[role]
+    frames = np.array([frame for frame, _ in samples], dtype=np.int64)
+    times = np.array([t for _, t in samples], dtype=np.float64)
+    columns: dict[str, object] = {
+        C.CLIP_ID: pd.array([clip_id] * rows, dtype="string"),
+        C.FRAME: np.repeat(frames, n_tracks),
+        C.T: np.repeat(times, n_tracks),
+        C.TRACK: np.tile(np.array([t.track_id for t in tracks], dtype=np.int64), n_samples),
+        C.ROLE: pd.array(np.tile(np.array(track_roles, dtype=object), n_samples), dtype="string"),
+        C.VISIBLE: visible,
+        **{name: values[:, k] for k, name in enumerate(C.FACE_VALUE_COLUMNS)},
+        C.LOOKING_AT: pd.array(looking, dtype="string"),
+        C.MUTUAL_GAZE: pd.array(mutual, dtype="boolean"),
+        **{name: shapes[:, k].astype(np.float64) for k, name in enumerate(BLENDSHAPE_COLUMNS)},
+    }
+    return pd.DataFrame(columns)
 
 
 def empty_feature_table() -> pd.DataFrame:
     """A table with every column and no rows (a clip in which no face was found)."""
-    return _typed_table([])
+    return build_feature_table("", [], [], {}, (1, 1), GazeConfig())

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from annotate.columns import BLENDSHAPE_NAMES
 from annotate.config import GazeConfig
 from annotate.faces import geometry
 from annotate.faces.landmarker import RawFace
+
+
+def _no_blendshapes() -> np.ndarray:
+    return np.full(len(BLENDSHAPE_NAMES), np.nan, dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,9 @@ class FaceObservation:
     smile: float
     mouth_open: float
     eyes_read: bool
-    blendshapes: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    blendshapes: np.ndarray = field(default_factory=_no_blendshapes, compare=False, repr=False)
+    """float32 scores in the order of annotate.columns.BLENDSHAPE_NAMES (NaN where missing): an
+    array, not a dict, because a 90-minute session holds hundreds of thousands of these."""
 
     @property
     def centre_xy_norm(self) -> tuple[float, float]:
@@ -94,5 +103,7 @@ class FaceObservation:
             smile=smile,
             mouth_open=shapes.get("jawOpen", 0.0),
             eyes_read=eyes_read,
-            blendshapes=dict(shapes),
+            blendshapes=np.array(
+                [shapes.get(name, np.nan) for name in BLENDSHAPE_NAMES], dtype=np.float32
+            ),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from annotate.samples.group import group_session
 from annotate.samples.script import FaceLook, Script, Segment
 
 MOTHER_LOOK = FaceLook(width_px=150)
@@ -178,7 +179,10 @@ PRESETS: dict[str, Callable[[float | None], Script]] = {
     "long_dyad": lambda duration: long_dyad(duration or 180.0),
     "hd_small_infant": lambda duration: hd_small_infant(duration or 20.0),
     "faces_at_every_size": lambda duration: faces_at_every_size(duration or 10.0),
+    "group": lambda duration: group_session(12, duration or 60.0),
 }
+GROUP_PRESETS = ("group",)
+"""Presets rendered with annotate.samples.group.make_group_clip (many small faces)."""
 """Scripts by name; the long ones take a duration in seconds (None: their default)."""
 SAMPLE_CLIPS = ("dyad_play", "dyad_cross")
 """The presets whose clips live in sample_clips/."""

@@ -1,0 +1,127 @@
+"""Adult or infant, for each of the many faces of a group session: a size heuristic with depth.
+
+In a room shot, a face's size in the picture depends on how far it is from the camera as much
+as on whose face it is, so the dyad heuristic (annotate.faces.roles: the larger of two faces is
+the mother) does not carry over. Here the size an adult's face has at each height in the picture
+is fitted first: faces lower in the picture are nearer the camera (people sit or stand on one
+floor), so a line `size = a + b * y` through the adults' faces. The line is fitted to the
+upper part of the sizes (a fit on all faces, then again on the faces at or above 0.9 of it,
+twice), since adults are the larger faces at each height. A face whose size is below
+`infant_ratio` (0.82) of the adult size at its height is an infant: an infant's face is about
+0.7 times an adult's, and 0.82 lies halfway between the two on a log scale.
+
+Confidence is 0 at the threshold and 1 at the typical adult (1.0) or infant (0.7) ratio or
+beyond. Roles are `adult_NN` and `infant_NN`, numbered within each class in order of first
+appearance (track id), with as many digits as the count needs. With fewer than three faces, or
+all at one height, the adult size is the upper quartile of the sizes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from annotate.faces.roles import RoleAssignment
+from annotate.faces.tracking import Track
+
+ADULT, INFANT = "adult", "infant"
+SOURCE = "group_heuristic"
+INFANT_RATIO = 0.82
+TYPICAL_INFANT_RATIO = 0.7
+
+
+@dataclass(frozen=True)
+class GroupTrack:
+    """What the group heuristic needs of a track: its presence and its median face, in pixels.
+
+    Attributes:
+        track_id: the track.
+        frames_seen: sampled frames in which it was found (its weight in the fit).
+        median_face_px: median of the larger side of its box, in pixels.
+        median_y_px: median height of its box's centre in the picture, in pixels (y down).
+    """
+
+    track_id: int
+    frames_seen: int
+    median_face_px: float
+    median_y_px: float
+
+
+def group_tracks(tracks: Sequence[Track], frame_size: tuple[int, int]) -> list[GroupTrack]:
+    """GroupTrack summaries of tracked faces, for a frame of (width, height) pixels."""
+    width, height = frame_size
+    summaries = []
+    for track in tracks:
+        if not track.observations:
+            continue
+        sizes = [
+            max(o.box_xywh_norm[2] * width, o.box_xywh_norm[3] * height) for o in track.observations
+        ]
+        ys = [o.centre_xy_norm[1] * height for o in track.observations]
+        summaries.append(
+            GroupTrack(
+                track.track_id,
+                len(track.observations),
+                float(np.median(sizes)),
+                float(np.median(ys)),
+            )
+        )
+    return summaries
+
+
+def adult_size_line(tracks: Sequence[GroupTrack]) -> tuple[float, float]:
+    """(a, b) of the adult face size `a + b * y` in pixels, y the height in the picture."""
+    sizes = np.array([t.median_face_px for t in tracks], dtype=np.float64)
+    ys = np.array([t.median_y_px for t in tracks], dtype=np.float64)
+    weights = np.sqrt(np.array([max(t.frames_seen, 1) for t in tracks], dtype=np.float64))
+    if len(tracks) < 3 or np.ptp(ys) < 1e-6:
+        return float(np.quantile(sizes, 0.75)), 0.0
+    kept = np.ones(len(tracks), dtype=bool)
+    a, b = 0.0, 0.0
+    for _ in range(3):
+        if kept.sum() < 2 or np.ptp(ys[kept]) < 1e-6:
+            a, b = float(np.average(sizes[kept] if kept.any() else sizes)), 0.0
+            break
+        b, a = np.polyfit(ys[kept], sizes[kept], 1, w=weights[kept])
+        kept = sizes >= 0.9 * (a + b * ys)
+    return float(a), float(b)
+
+
+def _confidence(ratio: float, infant_ratio: float) -> float:
+    typical = 1.0 if ratio >= infant_ratio else TYPICAL_INFANT_RATIO
+    span = abs(math.log(typical) - math.log(infant_ratio))
+    return round(min(abs(math.log(ratio) - math.log(infant_ratio)) / span, 1.0), 3)
+
+
+def assign_group_roles(
+    tracks: Sequence[GroupTrack], infant_ratio: float = INFANT_RATIO
+) -> dict[int, RoleAssignment]:
+    """Roles `adult_NN` / `infant_NN` for every track (see the module docstring)."""
+    if not tracks:
+        return {}
+    a, b = adult_size_line(tracks)
+    floor = 0.5 * float(np.median([t.median_face_px for t in tracks]))
+    classes: dict[int, tuple[str, float]] = {}
+    for track in tracks:
+        expected = max(a + b * track.median_y_px, floor, 1.0)
+        ratio = max(track.median_face_px, 1e-6) / expected
+        kind = INFANT if ratio < infant_ratio else ADULT
+        classes[track.track_id] = (kind, _confidence(ratio, infant_ratio))
+    digits = max(2, len(str(len(tracks))))
+    counters = {ADULT: 0, INFANT: 0}
+    roles = {}
+    for track_id in sorted(classes):
+        kind, confidence = classes[track_id]
+        counters[kind] += 1
+        role = f"{kind}_{counters[kind]:0{digits}d}"
+        roles[track_id] = RoleAssignment(track_id, role, confidence, SOURCE)
+    return roles
+
+
+def role_class(role: str) -> str:
+    """'adult' or 'infant' for a group role (`adult_03`), else ''."""
+    kind = role.split("_", 1)[0]
+    return kind if kind in (ADULT, INFANT) else ""

@@ -1,0 +1,202 @@
+"""What a batch keeps between runs, and the lock that keeps two batches apart.
+
+The output folder of a batch:
+
+    OUT/.batch.lock                 held (fcntl) by the batch running on OUT
+    OUT/.state/hashes.json          sha256 of each video by (path, size, modification time)
+    OUT/.work/<clip>/chunk-*.pkl    finished time chunks of a clip not finished yet
+    OUT/clips/<clip>/               the clip's outputs (annotate extract's), provenance.json last
+
+A clip's result is finished when its provenance.json exists and names the video's sha256, the
+config hash and the model's sha256 of this run: nothing else is taken as done. Every file here
+is written under a temporary name and renamed into place when complete (a rename is atomic), so
+a run killed at any moment leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from annotate.errors import OutputError
+from annotate.extraction import TrackedStretch
+from annotate.outputs import PROVENANCE_JSON
+from annotate.video import file_sha256
+
+LOCK_NAME = ".batch.lock"
+STATE_DIR = ".state"
+WORK_DIR = ".work"
+CLIPS_DIR = "clips"
+
+ResultState = Literal["finished", "stale", "missing"]
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, synced, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide results from colleagues
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """atomic_write_bytes for UTF-8 text."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@contextmanager
+def batch_lock(out: Path) -> Iterator[Path]:
+    """Hold OUT/.batch.lock for the block: a second batch on the same folder is refused.
+
+    The lock is the operating system's (fcntl), so it is released when the process ends in any
+    way (kill -9 included), and a batch that died leaves nothing to clean up by hand.
+
+    Raises:
+        OutputError: another batch holds the folder.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK_NAME
+    handle = path.open("a+")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise OutputError(
+                f"another batch is running on this folder (process {holder}); wait for it to "
+                "end, or use another --out",
+                out,
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield path
+    finally:
+        handle.close()
+
+
+class HashCache:
+    """sha256 of video files, remembered by (absolute path, size, modification time in ns), so a
+    second run does not read every video again. Saved atomically in OUT/.state/hashes.json."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / STATE_DIR / "hashes.json"
+        self._known: dict[str, dict[str, Any]] = {}
+        if self.path.is_file():
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+                self._known = loaded if isinstance(loaded, dict) else {}
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                self._known = {}  # a damaged cache is only a slower run
+
+    def sha256(self, video: Path) -> str:
+        """The file's sha256, computed only when the file changed since it was last seen."""
+        stat = video.stat()
+        key = str(video.resolve())
+        known = self._known.get(key)
+        if (
+            known
+            and known.get("size") == stat.st_size
+            and known.get("mtime_ns") == stat.st_mtime_ns
+        ):
+            return str(known["sha256"])
+        digest = file_sha256(video)
+        self._known[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
+        return digest
+
+    def save(self) -> None:
+        atomic_write_text(self.path, json.dumps(self._known, indent=1, sort_keys=True))
+
+
+def result_key(video_sha256: str, config_hash: str, model_sha256: str) -> str:
+    """16 hex digits naming one (video, config, model): the key of kept chunks and partitions."""
+    blob = f"{video_sha256}:{config_hash}:{model_sha256}".encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def result_state(
+    out_dir: Path, video_sha256: str, config_hash: str, model_sha256: str
+) -> ResultState:
+    """Whether a clip folder holds this run's finished result, another one, or none."""
+    provenance = out_dir / PROVENANCE_JSON
+    if not provenance.is_file():
+        return "missing"
+    try:
+        facts = json.loads(provenance.read_text(encoding="utf-8"))
+        same = (
+            facts["video"]["sha256"] == video_sha256
+            and facts["config_hash"] == config_hash
+            and facts["model_sha256"] == model_sha256
+        )
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
+        return "stale"
+    return "finished" if same else "stale"
+
+
+def chunk_file(work_dir: Path, key: str, start_s: float, end_s: float | None) -> Path:
+    """Where a finished time chunk of a clip is kept until the clip is finished.
+
+    `key` ties it to the video, the config and the model (see runner.result_key); the chunk's
+    edges are in the name, so a run with other chunk lengths never takes it for its own.
+    """
+    end = "end" if end_s is None else f"{round(end_s * 1000)}"
+    return work_dir / f"chunk-{key}-{round(start_s * 1000)}-{end}.pkl"
+
+
+def save_chunk(path: Path, stretch: TrackedStretch) -> None:
+    """Keep a tracked chunk (atomically)."""
+    atomic_write_bytes(path, pickle.dumps(stretch, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_chunk(path: Path) -> TrackedStretch:
+    """A chunk this batch kept (only ever files it wrote itself under OUT/.work).
+
+    Raises:
+        OutputError: the file cannot be read back.
+    """
+    try:
+        with path.open("rb") as handle:
+            stretch = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
+        raise OutputError(
+            f"a kept chunk cannot be read ({exc}); delete it to redo it", path
+        ) from None
+    if not isinstance(stretch, TrackedStretch):
+        raise OutputError("a kept chunk holds something else; delete it to redo it", path)
+    return stretch
+
+
+def clean_leftovers(out: Path) -> list[Path]:
+    """Remove what a killed run left half-written: staging folders of clip outputs and
+    temporary files. Returns what was removed."""
+    removed: list[Path] = []
+    clips = out / CLIPS_DIR
+    if clips.is_dir():
+        for stage in clips.glob(".*.partial-*"):
+            shutil.rmtree(stage, ignore_errors=True)
+            removed.append(stage)
+    for temporary in out.rglob(".*.tmp"):
+        temporary.unlink(missing_ok=True)
+        removed.append(temporary)
+    return removed

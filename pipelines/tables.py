@@ -1,0 +1,277 @@
+"""The dataset's tables, built from the clips' summaries and the batch's outcomes: clips.csv,
+prepost.csv, errors.csv, report.txt and batch.json (pipelines.dataset writes them)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from annotate import outputs as O
+from annotate.errors import OutputError
+from annotate.faces.roles import DYAD, INFANT, MOTHER
+from pipelines.cache import atomic_write_bytes
+from pipelines.manifest import SESSION, Manifest, ManifestEntry
+from pipelines.records import BatchOptions, ClipOutcome
+from pipelines.sessions import SESSION_FIGURES
+
+GROUP = "group"
+ROLE_FIGURES = (
+    "visible_share",
+    "looking_at_partner_share",
+    "smiling_share",
+    "mean_abs_yaw_deg",
+    "face_absent_episodes",
+    "face_absent_longest_s",
+    "face_absent_total_s",
+)
+DYAD_FIGURES = (
+    "mutual_gaze_share",
+    "mutual_gaze_episodes",
+    "mutual_gaze_longest_s",
+    "mutual_gaze_total_s",
+    "infant_gaze_aversion_episodes",
+    "infant_gaze_aversion_longest_s",
+    "infant_gaze_aversion_total_s",
+)
+CLIP_FACTS = (
+    "video_sha256",
+    "duration_s",
+    "sample_fps",
+    "frames_analysed",
+    "analysed_s",
+    "role",
+    "track",
+    "role_confidence",
+    "role_source",
+)
+INTEGER_COLUMNS = (
+    "frames_analysed",
+    "track",
+    "face_absent_episodes",
+    "mutual_gaze_episodes",
+    "infant_gaze_aversion_episodes",
+    "seconds",
+)
+PREPOST_ROLES = (MOTHER, INFANT, DYAD)
+ERROR_COLUMNS = ("clip_id", "path", "kind", "stage", "error", "message")
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object from a file this project wrote.
+
+    Raises:
+        OutputError: missing or not a JSON object.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise OutputError(f"cannot be read ({exc})", path) from None
+    if not isinstance(data, dict):
+        raise OutputError("does not hold a JSON object", path)
+    return data
+
+
+def _csv_bytes(table: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_csv(path: Path, table: pd.DataFrame) -> Path:
+    """Write a table as CSV (UTF-8, header, no index), atomically."""
+    atomic_write_bytes(path, _csv_bytes(table))
+    return path
+
+
+# -- clips.csv -----------------------------------------------------------------------------------
+def _head(entry: ManifestEntry, extra_columns: Sequence[str]) -> dict[str, Any]:
+    metadata = entry.metadata()
+    head: dict[str, Any] = {"clip_id": entry.clip_id, "path": str(entry.path), "kind": entry.kind}
+    for name in ("dyad", "phase", "programme", "session", *extra_columns):
+        head[name] = metadata.get(name, "")
+    return head
+
+
+def clip_rows(
+    entry: ManifestEntry,
+    summary: dict[str, Any],
+    extra_columns: Sequence[str] = (),
+    group: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """clips.csv's rows for one clip: one per role, a `dyad` row, a `group` row for sessions
+    (one row with no role when no face was found)."""
+    facts = {
+        **_head(entry, extra_columns),
+        "video_sha256": summary.get("video_sha256", ""),
+        "duration_s": summary.get("duration_s"),
+        "sample_fps": summary.get("sample_fps"),
+        "frames_analysed": summary.get("frames_analysed"),
+        "analysed_s": summary.get("analysed_s"),
+    }
+    rows = []
+    for role, figures in summary.get("roles", {}).items():
+        absent = figures.get("face_absent", {})
+        rows.append(
+            {
+                **facts,
+                "role": role,
+                "track": figures.get("track"),
+                "role_confidence": figures.get("role_confidence"),
+                "role_source": figures.get("role_source"),
+                **{name: figures.get(name) for name in ROLE_FIGURES[:4]},
+                "face_absent_episodes": absent.get("episodes"),
+                "face_absent_longest_s": absent.get("longest_s"),
+                "face_absent_total_s": absent.get("total_s"),
+            }
+        )
+    dyad = summary.get("dyad")
+    if dyad:
+        row = {**facts, "role": DYAD, "mutual_gaze_share": dyad.get("mutual_gaze_share")}
+        for kind in ("mutual_gaze", "infant_gaze_aversion"):
+            for figure in ("episodes", "longest_s", "total_s"):
+                row[f"{kind}_{figure}"] = dyad.get(kind, {}).get(figure)
+        rows.append(row)
+    if group is not None:
+        rows.append({**facts, "role": GROUP, **group})
+    return rows or [{**facts, "role": ""}]
+
+
+def clips_table(rows: list[dict[str, Any]], extra_columns: Sequence[str]) -> pd.DataFrame:
+    """clips.csv as a table, its columns in a fixed order."""
+    columns = [
+        "clip_id",
+        "path",
+        "kind",
+        "dyad",
+        "phase",
+        "programme",
+        "session",
+        *extra_columns,
+        *CLIP_FACTS,
+        *ROLE_FIGURES,
+        *DYAD_FIGURES,
+        *SESSION_FIGURES,
+    ]
+    table = pd.DataFrame(rows, columns=list(dict.fromkeys(columns)))
+    for name in INTEGER_COLUMNS:
+        table[name] = pd.to_numeric(table[name]).astype("Int64")
+    return table
+
+
+def prepost_table(clips: pd.DataFrame) -> pd.DataFrame:
+    """One row per dyad with a pre or post clip: for each role (mother, infant, dyad) and
+    figure, `<role>_<figure>_pre`, `_post` and `_change` (post - pre; empty unless both)."""
+    chosen = clips[
+        (clips["kind"] != SESSION)
+        & clips["dyad"].fillna("").astype(str).ne("")
+        & clips["phase"].isin(["pre", "post"])
+        & clips["role"].isin(PREPOST_ROLES)
+    ]
+    figures = {MOTHER: ROLE_FIGURES, INFANT: ROLE_FIGURES, DYAD: DYAD_FIGURES}
+    rows = []
+    for dyad in dict.fromkeys(chosen["dyad"].astype(str)):
+        part = chosen[chosen["dyad"].astype(str) == dyad]
+        row: dict[str, Any] = {"dyad": dyad}
+        for phase in ("pre", "post"):
+            ids = part.loc[part["phase"] == phase, "clip_id"]
+            row[f"clip_{phase}"] = ids.iloc[0] if len(ids) else ""
+        programmes = [p for p in part["programme"].fillna("").astype(str) if p]
+        row["programme"] = programmes[0] if programmes else ""
+        for role in PREPOST_ROLES:
+            for figure in figures[role]:
+                values = {}
+                for phase in ("pre", "post"):
+                    cell = part.loc[(part["phase"] == phase) & (part["role"] == role), figure]
+                    number = pd.to_numeric(cell, errors="coerce").dropna()
+                    values[phase] = float(number.iloc[0]) if len(number) else None
+                pre, post = values["pre"], values["post"]
+                row[f"{role}_{figure}_pre"] = pre
+                row[f"{role}_{figure}_post"] = post
+                row[f"{role}_{figure}_change"] = (
+                    round(post - pre, 6) if pre is not None and post is not None else None
+                )
+        rows.append(row)
+    columns = ["dyad", "programme", "clip_pre", "clip_post"]
+    columns += [
+        f"{role}_{figure}_{what}"
+        for role in PREPOST_ROLES
+        for figure in figures[role]
+        for what in ("pre", "post", "change")
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# -- errors, report, batch.json --------------------------------------------------------------------
+def errors_table(outcomes: Sequence[ClipOutcome]) -> pd.DataFrame:
+    """errors.csv: the clips that failed in this run."""
+    rows = [
+        {
+            "clip_id": o.clip_id,
+            "path": str(o.entry.path),
+            "kind": o.entry.kind,
+            "stage": o.stage,
+            "error": o.error_kind,
+            "message": o.message,
+        }
+        for o in outcomes
+        if o.status == "error"
+    ]
+    return pd.DataFrame(rows, columns=list(ERROR_COLUMNS))
+
+
+def report_lines(
+    manifest: Manifest, out: Path, outcomes: Sequence[ClipOutcome], wall_s: float, pool: str
+) -> list[str]:
+    """report.txt: a header, then one line per clip."""
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("computed", "cached", "error")}
+    width = max([len(o.clip_id) for o in outcomes] + [4])
+    lines = [
+        f"annotate batch {manifest.source} -> {out}",
+        f"{datetime.now(UTC).isoformat(timespec='seconds')}: {len(outcomes)} clips "
+        f"({counts['computed']} computed, {counts['cached']} cached, {counts['error']} errors) "
+        f"in {wall_s:.1f} s on {pool}",
+        "",
+        f"{'clip':<{width}}  {'kind':<7}  {'status':<8}  {'frames':>7}  {'time_s':>8}  note",
+    ]
+    for o in outcomes:
+        if o.status == "error":
+            note = f"{o.stage}: {o.error_kind}: {o.message}"
+        else:
+            note = "; ".join(o.warnings)
+        time_s = f"{o.compute_s:8.1f}" if o.status == "computed" else f"{'-':>8}"
+        lines.append(
+            f"{o.clip_id:<{width}}  {o.entry.kind:<7}  {o.status:<8}  {o.frames_analysed:>7}  "
+            f"{time_s}  {note}".rstrip()
+        )
+    return lines
+
+
+def batch_document(
+    manifest: Manifest,
+    outcomes: Sequence[ClipOutcome],
+    options: BatchOptions,
+    wall_s: float,
+    pool: str,
+) -> dict[str, Any]:
+    settings = dataclasses.asdict(options)
+    settings["config_path"] = str(options.config_path) if options.config_path else None
+    return {
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": str(manifest.source),
+        "options": settings,
+        "pool": pool,
+        "wall_s": wall_s,
+        "clips": len(outcomes),
+        "computed": sum(1 for o in outcomes if o.status == "computed"),
+        "cached": sum(1 for o in outcomes if o.status == "cached"),
+        "errors": sum(1 for o in outcomes if o.status == "error"),
+        "frames_decoded": sum(o.frames_decoded for o in outcomes),
+        "versions": O.versions(),
+    }

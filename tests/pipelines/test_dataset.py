@@ -1,0 +1,73 @@
+"""Dataset tables: clips.csv rows, prepost.csv pre/post/change, partitions with every column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from annotate.columns import BLENDSHAPE_NAMES as BLENDSHAPES
+from annotate.faces.frame_table import empty_feature_table
+from pipelines.dataset import write_partition
+from pipelines.manifest import ManifestEntry
+from pipelines.tables import clip_rows, clips_table, prepost_table
+
+
+def summary(mutual: float, visible: float) -> dict[str, object]:
+    role = {
+        "track": 0,
+        "role_confidence": 0.5,
+        "role_source": "heuristic",
+        "visible_share": visible,
+    }
+    return {
+        "duration_s": 10.0,
+        "sample_fps": 10.0,
+        "frames_analysed": 100,
+        "roles": {"mother": role, "infant": {**role, "track": 1}},
+        "dyad": {"mutual_gaze_share": mutual, "mutual_gaze": {"episodes": 2}},
+    }
+
+
+def entry(clip_id: str, dyad: str, phase: str) -> ManifestEntry:
+    return ManifestEntry(
+        clip_id, Path(f"{clip_id}.mp4"), dyad=dyad, phase=phase, extra=(("epds", "9"),)
+    )
+
+
+def test_prepost_has_before_after_and_change_per_dyad() -> None:
+    rows = [
+        *clip_rows(entry("d1_pre", "D1", "pre"), summary(0.2, 1.0), ["epds"]),
+        *clip_rows(entry("d1_post", "D1", "post"), summary(0.5, 0.8), ["epds"]),
+        *clip_rows(entry("d2_pre", "D2", "pre"), summary(0.3, 0.9), ["epds"]),
+    ]
+    clips = clips_table(rows, ["epds"])
+    assert clips["role"].tolist() == ["mother", "infant", "dyad"] * 3
+    assert clips["epds"].unique().tolist() == ["9"] and str(clips["track"].dtype) == "Int64"
+    prepost = prepost_table(clips).set_index("dyad")
+    assert prepost.loc["D1", "dyad_mutual_gaze_share_change"] == pytest.approx(0.3)
+    assert prepost.loc["D1", "mother_visible_share_change"] == pytest.approx(-0.2)
+    assert prepost.loc["D1", "dyad_mutual_gaze_episodes_post"] == 2
+    assert pd.isna(prepost.loc["D2", "dyad_mutual_gaze_share_change"])
+    assert (prepost.loc["D2", "clip_pre"], prepost.loc["D2", "clip_post"]) == ("d2_pre", "")
+
+
+def test_a_clip_without_faces_still_has_a_row() -> None:
+    rows = clip_rows(entry("empty", "", ""), {"frames_analysed": 0, "roles": {}})
+    assert len(rows) == 1 and rows[0]["role"] == ""
+
+
+def test_every_partition_has_every_column(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.parquet"
+    empty_feature_table().to_parquet(empty)
+    written = write_partition(tmp_path / "features", "a", "k1", empty)
+    assert written.name == "part-k1.parquet"
+    read = pd.read_parquet(tmp_path / "features")
+    assert {f"bs_{name}" for name in BLENDSHAPES} <= set(read.columns)
+    assert (
+        written.stat().st_mtime_ns
+        == write_partition(tmp_path / "features", "a", "k1", empty).stat().st_mtime_ns
+    )
+    write_partition(tmp_path / "features", "a", "k2", empty)  # a new result replaces the old
+    assert [p.name for p in (tmp_path / "features" / "clip_id=a").iterdir()] == ["part-k2.parquet"]

@@ -1,0 +1,184 @@
+"""The runner around a fake landmarker: cache, chunks kept and joined, errors, retries, lock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from annotate.config import FeatureConfig
+from annotate.errors import OutputError
+from pipelines.cache import batch_lock
+from pipelines.dataset import read_features
+from pipelines.manifest import SESSION, Manifest, ManifestEntry
+from pipelines.records import BatchHooks, BatchOptions, ClipOutcome, clip_config
+from pipelines.runner import run_batch
+from tests.pipelines.fakes import FakeFactory, grey_clip
+
+
+def manifest_of(*clips: Path, kind: str = "clip") -> Manifest:
+    entries = tuple(ManifestEntry(p.stem, p, kind, line=f"line {k}") for k, p in enumerate(clips))
+    return Manifest(clips[0].parent, entries)
+
+
+@pytest.fixture
+def clips(tmp_path: Path) -> list[Path]:
+    return [grey_clip(tmp_path / "a.mp4", 4.0), grey_clip(tmp_path / "b.mp4", 6.0)]
+
+
+def calls(folder: Path) -> int:
+    return len(list(folder.iterdir())) if folder.is_dir() else 0
+
+
+def test_a_second_run_computes_nothing(tmp_path: Path, clips: list[Path]) -> None:
+    out, counter = tmp_path / "out", tmp_path / "calls"
+    seen: list[ClipOutcome] = []
+    first = run_batch(
+        manifest_of(*clips),
+        out,
+        BatchOptions(workers=1),
+        factory=FakeFactory(counter),
+        hooks=BatchHooks(clip=seen.append),
+    )
+    assert [o.status for o in first.outcomes] == ["computed", "computed"]
+    assert sorted(o.clip_id for o in seen) == ["a", "b"]
+    assert calls(counter) == 2
+    table = read_features(out)
+    assert set(table["clip_id"]) == {"a", "b"} and len(table) == 2 * (40 + 60)
+    again = run_batch(
+        manifest_of(*clips), out, BatchOptions(workers=1), factory=FakeFactory(counter)
+    )
+    assert [o.status for o in again.outcomes] == ["cached", "cached"]
+    assert calls(counter) == 2  # no landmarker made: nothing computed
+    pd.testing.assert_frame_equal(read_features(out), table)
+
+
+def test_a_changed_setting_recomputes(tmp_path: Path, clips: list[Path]) -> None:
+    out, counter = tmp_path / "out", tmp_path / "calls"
+    run_batch(manifest_of(clips[0]), out, BatchOptions(workers=1), factory=FakeFactory(counter))
+    again = run_batch(
+        manifest_of(clips[0]), out, BatchOptions(workers=1, fps="5"), factory=FakeFactory(counter)
+    )
+    assert again.outcomes[0].status == "computed" and calls(counter) == 2
+    assert read_features(out)["frame"].nunique() == 20  # 4 s at 5 per second
+
+
+def test_chunks_joined_give_the_unchunked_table(tmp_path: Path) -> None:
+    clip = grey_clip(tmp_path / "long.mp4", 12.0)
+    whole = run_batch(
+        manifest_of(clip), tmp_path / "whole", BatchOptions(workers=1), factory=FakeFactory()
+    )
+    chunked = run_batch(
+        manifest_of(clip),
+        tmp_path / "chunked",
+        BatchOptions(workers=1, chunk_s=4.0),
+        factory=FakeFactory(),
+    )
+    assert whole.outcomes[0].chunks == 1 and chunked.outcomes[0].chunks == 3
+    pd.testing.assert_frame_equal(
+        read_features(tmp_path / "chunked"), read_features(tmp_path / "whole")
+    )
+    assert not any((tmp_path / "chunked" / ".work").rglob("*.pkl"))  # chunks dropped when done
+
+
+def test_kept_chunks_are_not_tracked_again(tmp_path: Path) -> None:
+    clip = grey_clip(tmp_path / "long.mp4", 12.0)
+    out, counter = tmp_path / "out", tmp_path / "calls"
+    options = BatchOptions(workers=1, chunk_s=4.0)
+    broken = FakeFactory(counter, fail="video", from_s=8.0)
+    first = run_batch(manifest_of(clip), out, options, factory=broken)
+    assert first.outcomes[0].status == "error" and first.outcomes[0].stage == "chunk"
+    kept = list((out / ".work").rglob("*.pkl"))
+    assert len(kept) == 2  # the chunks before 8 s
+    errors = pd.read_csv(out / "errors.csv")
+    assert errors["stage"].tolist() == ["chunk"] and "fake failure" in errors["message"][0]
+    again = run_batch(manifest_of(clip), out, options, factory=FakeFactory(counter))
+    assert again.outcomes[0].status == "computed"
+    assert calls(counter) == 3 + 1  # three chunks first, then only the missing one
+    assert pd.read_csv(out / "errors.csv").empty
+
+
+def test_an_unexpected_failure_is_recorded_and_the_rest_goes_on(
+    tmp_path: Path, clips: list[Path]
+) -> None:
+    out = tmp_path / "out"
+    result = run_batch(
+        manifest_of(*clips),
+        out,
+        BatchOptions(workers=1),
+        factory=FakeFactory(fail="runtime", from_s=5.0),
+    )
+    assert [o.status for o in result.outcomes] == ["computed", "error"]  # b is 6 s long
+    assert result.outcomes[1].error_kind == "RuntimeError"
+
+
+def test_a_dead_worker_is_replaced_and_its_job_retried(tmp_path: Path, clips: list[Path]) -> None:
+    notes: list[str] = []
+    factory = FakeFactory(fail="die_once", marker=tmp_path / "died")
+    result = run_batch(
+        manifest_of(*clips),
+        tmp_path / "out",
+        BatchOptions(workers=2),
+        factory=factory,
+        hooks=BatchHooks(note=notes.append),
+    )
+    assert (tmp_path / "died").exists()
+    assert [o.status for o in result.outcomes] == ["computed", "computed"]
+    assert any("trying again" in n for n in notes)
+    assert len(result.worker_peak_rss_mb) >= 1
+
+
+def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path, clips: list[Path]) -> None:
+    out = tmp_path / "out"
+    with batch_lock(out), pytest.raises(OutputError, match="another batch is running"):
+        run_batch(manifest_of(*clips), out, BatchOptions(workers=1), factory=FakeFactory())
+    run_batch(
+        manifest_of(*clips), out, BatchOptions(workers=1), factory=FakeFactory()
+    )  # free again
+
+
+def test_half_written_leftovers_are_cleared_and_never_taken_as_done(
+    tmp_path: Path, clips: list[Path]
+) -> None:
+    out = tmp_path / "out"
+    stage = out / "clips" / ".a.partial-x1"
+    stage.mkdir(parents=True)
+    (stage / "features.parquet").write_bytes(b"half")
+    (out / "clips" / "a").mkdir()
+    (out / "clips" / "a" / "features.parquet").write_bytes(b"half")  # no provenance.json
+    (out / ".clips.csv.123.tmp").write_text("half")
+    result = run_batch(manifest_of(clips[0]), out, BatchOptions(workers=1), factory=FakeFactory())
+    assert result.outcomes[0].status == "computed"
+    assert not stage.exists() and not (out / ".clips.csv.123.tmp").exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "row", "expected"),
+    [
+        ("clip", {}, {}, (10.0, 2)),
+        (SESSION, {}, {}, (2.0, 40)),
+        (SESSION, {"fps": "1", "max_faces": 30}, {}, (1.0, 30)),
+        (SESSION, {"fps": "1"}, {"fps": "all", "max_faces": 12}, (None, 12)),
+    ],
+)
+def test_settings_by_kind_then_command_line_then_row(
+    kind: str,
+    options: dict[str, object],
+    row: dict[str, object],
+    expected: tuple[float | None, int],
+) -> None:
+    entry = ManifestEntry("x", Path("x.mp4"), kind, **row)  # type: ignore[arg-type]
+    config = clip_config(FeatureConfig(), entry, BatchOptions(workers=1, **options))  # type: ignore[arg-type]
+    assert (config.sampling.fps, config.faces.max_faces) == expected
+
+
+def test_chunks_kept_for_other_settings_are_dropped(tmp_path: Path) -> None:
+    clip = grey_clip(tmp_path / "long.mp4", 12.0)
+    out = tmp_path / "out"
+    broken = FakeFactory(fail="video", from_s=8.0)
+    run_batch(manifest_of(clip), out, BatchOptions(workers=1, chunk_s=4.0), factory=broken)
+    assert len(list((out / ".work").rglob("*.pkl"))) == 2
+    run_batch(manifest_of(clip), out, BatchOptions(workers=1, chunk_s=6.0), factory=broken)
+    kept = sorted(p.name.rsplit("-", 2)[1] for p in (out / ".work").rglob("*.pkl"))
+    assert kept == ["0"]  # the 0-6 s chunk of this run; the 4 s chunks are gone
