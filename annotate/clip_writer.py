@@ -9,7 +9,6 @@ from typing import Any
 
 from annotate import outputs as O
 from annotate.extraction import ClipFeatures
-from annotate.overlay import write_overlay
 from annotate.plots import plot_timeline
 from annotate.timeline.clip_episodes import episode_table
 from annotate.video import ProgressHook
@@ -95,6 +94,8 @@ def write_clip_outputs(
             features.config.expressions.smile_min,
         )
         if overlay:
+            from annotate.overlay import write_overlay  # PyAV only when an overlay is asked for
+
             write_overlay(info, features.table, stage / O.OVERLAY_MP4, overlay_progress)
         names = [*sorted(p.name for p in stage.iterdir()), O.PROVENANCE_JSON]
         O.write_json(stage / O.PROVENANCE_JSON, provenance_document(features, model_sha256, names))

@@ -32,9 +32,6 @@ from annotate.faces.group_roles import role_class
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.models import resolve_face_model
 from annotate.samples.face_mesh import FaceMesh, astronaut_mesh
-from annotate.samples.group import group_session, make_group_clip, truth_faces
-from annotate.samples.make import make_clip
-from annotate.samples.presets import long_dyad
 from annotate.samples.script import Script
 from pipelines.dataset import read_features
 from pipelines.manifest import SESSION, Manifest, ManifestEntry
@@ -45,6 +42,9 @@ from pipelines.runner import run_batch
 def _clips(
     work: Path, count: int, seconds: float, mesh: FaceMesh, still: FaceLandmarker
 ) -> list[Path]:
+    from annotate.samples.make import make_clip
+    from annotate.samples.presets import long_dyad
+
     paths = []
     for k in range(count):
         script = dataclasses.replace(
@@ -65,11 +65,11 @@ def _run(manifest: Manifest, out: Path, options: BatchOptions) -> BatchResult:
     return run_batch(manifest, out, options)
 
 
-def throughput(clips: list[Path], work: Path) -> None:
+def throughput(clips: list[Path], work: Path, worker_counts: tuple[int, ...] = (1, 2)) -> None:
     manifest = Manifest(work, tuple(ManifestEntry(p.stem, p) for p in clips))
     print(f"\n1. throughput: {len(clips)} clips, 640x360, 25 fps, sampled at 10 per second")
     base = 0.0
-    for workers in (1, 2):
+    for workers in worker_counts:
         result = _run(manifest, work / f"out_{workers}w", BatchOptions(workers=workers))
         decoded = result.frames_decoded
         sampled = sum(o.frames_analysed for o in result.outcomes)
@@ -86,6 +86,8 @@ def throughput(clips: list[Path], work: Path) -> None:
 def _recall(script: Script, features: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     """Per truth face and sampled frame: found or not; and the share of tracks whose class is
     the script's (by the nearest scripted face to the track's median position)."""
+    from annotate.samples.group import truth_faces
+
     visible = features[features["visible"]]
     rows = []
     for t, part in visible.groupby("t"):
@@ -108,6 +110,8 @@ def _recall(script: Script, features: pd.DataFrame) -> tuple[pd.DataFrame, float
 
 
 def group(work: Path, seconds: float, pairs: int, mesh: FaceMesh, still: FaceLandmarker) -> None:
+    from annotate.samples.group import group_session, make_group_clip
+
     script = group_session(pairs, seconds, seed=9, fps=25.0)
     video = work / f"{script.name}.mp4"
     if not video.is_file():
@@ -151,14 +155,23 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=12)
     parser.add_argument("--skip-group", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--workers", default="1,2", help="worker counts to compare, e.g. 1,16")
+    parser.add_argument(
+        "--existing", type=Path, help="use the .mp4 clips in this folder (render nothing)"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     machine = platform.processor() or platform.machine()
     print(f"machine: {machine}, {os.cpu_count()} cores, {platform.platform()}")
+    worker_counts = tuple(int(w) for w in args.workers.split(","))
+    if args.existing:
+        throughput(sorted(args.existing.glob("*.mp4")), args.work, worker_counts)
+        return
     with FaceLandmarker(resolve_face_model(), 1, video=False) as still:
         mesh = astronaut_mesh(still.detect)
         if not args.skip_throughput:
-            throughput(_clips(args.work, args.clips, args.clip_s, mesh, still), args.work)
+            clips = _clips(args.work, args.clips, args.clip_s, mesh, still)
+            throughput(clips, args.work, worker_counts)
         if not args.skip_group:
             group(args.work, args.group_s, args.pairs, mesh, still)
 
