@@ -181,14 +181,25 @@ def track_faces(
     )
 
 
+RoleHeuristic = Callable[[Sequence[Track], tuple[int, int]], dict[int, RoleAssignment]]
+"""Decides each track's role from the tracks and the frame's (width, height)."""
+
+
+def dyad_roles(tracks: Sequence[Track], frame_size: tuple[int, int]) -> dict[int, RoleAssignment]:
+    """The dyad clips' heuristic (annotate.faces.roles): mother, infant, adult_2, ..."""
+    return assign_roles(_track_summaries(list(tracks), frame_size))
+
+
 def finish_clip(
     info: ClipInfo,
     config: FeatureConfig,
     stretch: TrackedStretch,
     role_overrides: dict[int, str] | None = None,
+    role_heuristic: RoleHeuristic = dyad_roles,
 ) -> ClipFeatures:
-    """From tracked faces to the clip's features: drop spurious tracks, decide roles, build
-    the feature table, the episodes and the summary.
+    """From tracked faces to the clip's features: drop spurious tracks, decide roles (by
+    `role_heuristic`, then the coder's overrides), build the feature table, the episodes and
+    the summary.
 
     Raises:
         VideoError: no frame could be decoded.
@@ -206,7 +217,7 @@ def finish_clip(
             "container announces; the file may be truncated"
         )
     tracks = real_tracks(stretch.tracks, config.tracking.min_track_s)
-    roles = assign_roles(_track_summaries(tracks, frame_size))
+    roles = role_heuristic(tracks, frame_size)
     if role_overrides:
         roles = apply_overrides(roles, role_overrides)
     if not tracks:

@@ -16,12 +16,12 @@ recorded once and not retried; anything else raises, and the runner retries or r
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import queue
 import resource
 import signal
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,10 @@ from annotate.extraction import (
 )
 from annotate.faces.group_roles import assign_group_roles, group_tracks
 from annotate.faces.landmarker import Device
+from annotate.faces.roles import RoleAssignment
 from annotate.faces.stitching import stitch_tracks
-from annotate.faces.tracking import real_tracks
+from annotate.faces.tracking import Track
 from annotate.parallel import MediapipeFactory
-from annotate.summary import clip_summary
 from annotate.video import ClipInfo
 from pipelines.cache import chunk_file, load_chunk, save_chunk
 from pipelines.manifest import SESSION, ManifestEntry
@@ -251,15 +251,12 @@ def finish_features(
     (annotate.faces.group_roles) for sessions."""
     if entry.kind != SESSION:
         return finish_clip(info, config, stretch)
-    tracks = real_tracks(stretch.tracks, config.tracking.min_track_s)
-    roles = assign_group_roles(group_tracks(tracks, (info.width, info.height)))
-    # finish_clip takes roles only as overrides (confidence 1, source "override"): put the
-    # heuristic's own confidence and source back, and the summary that reports them
-    features = finish_clip(info, config, stretch, {k: r.role for k, r in roles.items()} or None)
-    summary = clip_summary(
-        features.table, features.episodes, roles, features.sample_fps, config.expressions.smile_min
-    )
-    return dataclasses.replace(features, roles=roles, summary=summary)
+    return finish_clip(info, config, stretch, role_heuristic=group_roles)
+
+
+def group_roles(tracks: Sequence[Track], frame_size: tuple[int, int]) -> dict[int, RoleAssignment]:
+    """The group sessions' heuristic (annotate.faces.group_roles): adult_NN / infant_NN."""
+    return assign_group_roles(group_tracks(tracks, frame_size))
 
 
 def run_finish(job: FinishJob) -> JobReport:
