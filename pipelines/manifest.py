@@ -20,18 +20,15 @@ A folder is searched (with its sub-folders) for video files; each becomes a row 
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from annotate.clip_job import VIDEO_SUFFIXES
 from annotate.config import FeatureConfig
 from annotate.errors import ConfigError
+from annotate.manifest_rows import read_manifest_rows, safe_id
 
 CLIP, SESSION = "clip", "session"
 KINDS = (CLIP, SESSION)
@@ -87,13 +84,6 @@ class Manifest:
     source: Path
     entries: tuple[ManifestEntry, ...]
     extra_columns: tuple[str, ...] = field(default=())
-
-
-def safe_id(text: str) -> str:
-    """A clip id from a file name: characters other than letters, digits, '.', '_', '-' become
-    '_' (the id names a folder and a Parquet partition)."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")
-    return cleaned or "clip"
 
 
 def _text(value: object) -> str:
@@ -172,47 +162,6 @@ def _check_unique(entries: Sequence[ManifestEntry], source: Path) -> None:
             phases[key] = entry
 
 
-def _rows_from_csv(path: Path) -> list[tuple[str, dict[str, object]]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if not header:
-            raise ConfigError(
-                "the manifest is empty (expected a header with a 'path' column)", path
-            )
-        names = [h.strip().lower() for h in header]
-        rows = []
-        for number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(names):
-                raise ConfigError(
-                    f"line {number}: {len(values)} values for {len(names)} columns", path
-                )
-            row: dict[str, object] = dict(zip(names, values, strict=False))
-            rows.append((f"line {number}", row))
-    if "path" not in names:
-        raise ConfigError(f"no 'path' column (columns: {', '.join(names)})", path)
-    return rows
-
-
-def _rows_from_yaml(path: Path) -> list[tuple[str, dict[str, object]]]:
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}".replace("\n", " "), path) from None
-    if isinstance(data, dict):
-        data = data.get("clips")
-    if not isinstance(data, list):
-        raise ConfigError("expected a list of clips (or a mapping with a 'clips' list)", path)
-    rows = []
-    for number, item in enumerate(data, start=1):
-        if not isinstance(item, dict):
-            raise ConfigError(f"clip {number}: expected a mapping with a 'path'", path)
-        rows.append((f"clip {number}", {str(k).strip().lower(): v for k, v in item.items()}))
-    return rows
-
-
 def load_manifest(path: Path, default_kind: str = CLIP) -> Manifest:
     """Read a CSV or YAML manifest (see the module docstring).
 
@@ -224,15 +173,7 @@ def load_manifest(path: Path, default_kind: str = CLIP) -> Manifest:
         ConfigError: the file is missing or malformed, a value is out of range, two rows share
             an id, or a dyad has two clips of one phase; the message names the file and row.
     """
-    if not path.is_file():
-        raise ConfigError("manifest not found", path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows = _rows_from_csv(path)
-    elif suffix in (".yaml", ".yml"):
-        rows = _rows_from_yaml(path)
-    else:
-        raise ConfigError("a manifest is a .csv, .yaml or .yml file", path)
+    rows = read_manifest_rows(path)
     base = path.resolve().parent
     try:
         entries = [_parse_row(row, base, where, default_kind) for where, row in rows]

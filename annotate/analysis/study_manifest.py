@@ -17,16 +17,12 @@ file name without the extension; its extraction outputs are looked for in `DIR/<
 
 from __future__ import annotations
 
-import csv
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from annotate.errors import ConfigError
+from annotate.manifest_rows import read_manifest_rows, safe_id
 
 CLIP, SESSION = "clip", "session"
 PHASES = ("pre", "post")
@@ -78,12 +74,6 @@ class StudyManifest:
         return tuple(row for row in self.rows if row.phase and row.kind != SESSION)
 
 
-def safe_id(text: str) -> str:
-    """A clip id from a file name as the batch runner makes it: characters other than letters,
-    digits, '.', '_' and '-' become '_'."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-") or "clip"
-
-
 def outputs_folder(
     features_dir: Path, clip_id: str, stem: str = "", *, itself: bool = False
 ) -> Path | None:
@@ -130,40 +120,6 @@ def _row(raw: Mapping[str, object], base: Path, where: str, source: Path) -> Stu
     )
 
 
-def _csv_rows(path: Path) -> list[tuple[str, dict[str, object]]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = [h.strip().lower() for h in next(reader, [])]
-        if "path" not in header:
-            raise ConfigError(f"no 'path' column (columns: {', '.join(header) or 'none'})", path)
-        rows = []
-        for number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(header):
-                raise ConfigError(
-                    f"line {number}: {len(values)} values for {len(header)} columns", path
-                )
-            row: dict[str, object] = dict(zip(header, values, strict=False))
-            rows.append((f"line {number}", row))
-    return rows
-
-
-def _yaml_rows(path: Path) -> list[tuple[str, dict[str, object]]]:
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}".replace("\n", " "), path) from None
-    if isinstance(data, dict):
-        data = data.get("clips")
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise ConfigError("expected a list of clips (mappings with a 'path')", path)
-    return [
-        (f"entry {n}", {str(k).lower(): v for k, v in item.items()})
-        for n, item in enumerate(data, start=1)
-    ]
-
-
 def read_study_manifest(path: Path) -> StudyManifest:
     """Read a manifest (CSV, or YAML by its .yaml / .yml suffix).
 
@@ -171,15 +127,7 @@ def read_study_manifest(path: Path) -> StudyManifest:
         ConfigError: naming the file and the line, when it cannot be read, lacks a 'path' column,
             has a malformed phase or kind, or gives one id to two rows.
     """
-    try:
-        is_yaml = path.suffix.lower() in (".yaml", ".yml")
-        raw_rows = _yaml_rows(path) if is_yaml else _csv_rows(path)
-    except FileNotFoundError:
-        raise ConfigError("manifest not found", path) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise ConfigError(f"not a readable UTF-8 CSV file: {exc}", path) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot be read: {exc.strerror}", path) from None
+    raw_rows = read_manifest_rows(path)
     rows = [_row(raw, path.parent, where, path) for where, raw in raw_rows]
     seen: dict[str, str] = {}
     for row in rows:
