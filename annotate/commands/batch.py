@@ -46,18 +46,9 @@ def run_batch_command(
     device: str = "cpu",
 ) -> BatchResult:
     """`annotate batch` without the argument parsing: read the input, run with a bar."""
-    from rich.console import Console
     from rich.markup import escape
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
 
+    from annotate.progress import frame_progress
     from pipelines.manifest import read_batch_input
     from pipelines.records import BatchHooks, BatchOptions, default_workers
     from pipelines.runner import run_batch
@@ -75,19 +66,7 @@ def run_batch_command(
         config_path=config,
         device="gpu" if device == "gpu" else "cpu",
     )
-    console = Console(stderr=True, quiet=quiet)
-    columns = (
-        TextColumn("batch"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("frames"),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, disable=quiet) as progress:
-        task = progress.add_task("batch", total=None)
+    with frame_progress("batch", quiet=quiet) as (progress, task):
 
         def frames(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total or None)
