@@ -29,19 +29,6 @@ from annotate.coding.schemes import ATTRIBUTES_TIER
 from annotate.coding.store import AnnotationStore, ClipRow
 from annotate.errors import StoreError
 
-CSV_COLUMNS = (
-    "section",
-    "clip",
-    "tier",
-    "code",
-    "label_a",
-    "label_b",
-    "partner",
-    "pattern",
-    "measure",
-    "value",
-)
-
 
 @dataclass(frozen=True)
 class TierKappa:
