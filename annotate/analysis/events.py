@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotate.analysis.csv_reading import reading_csv
 from annotate.coding.records import Annotation
 from annotate.coding.schemes import ATTRIBUTES_TIER
 from annotate.errors import AlignmentError, AnnotateError, InterchangeError
@@ -129,29 +130,20 @@ def read_event_csv(
             a malformed time, an end before its start; or when the file holds several sessions
             and none was chosen.
     """
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = [c.strip().lower() for c in reader.fieldnames or []]
-            missing = [c for c in ("mechanism", "start") if c not in columns]
-            if missing:
-                raise InterchangeError(
-                    f"expected columns mechanism, start, end (and optionally programme, session, "
-                    f"label); missing {', '.join(missing)}",
-                    path,
-                )
-            reader.fieldnames = columns
-            rows = [
-                (reader.line_num, row)
-                for row in reader
-                if any((v or "").strip() for v in row.values())
-            ]
-    except FileNotFoundError:
-        raise InterchangeError("file not found", path) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InterchangeError(f"not a readable UTF-8 CSV file: {exc}", path) from None
-    except OSError as exc:
-        raise InterchangeError(f"cannot be read: {exc.strerror}", path) from None
+    with reading_csv(path), path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns = [c.strip().lower() for c in reader.fieldnames or []]
+        missing = [c for c in ("mechanism", "start") if c not in columns]
+        if missing:
+            raise InterchangeError(
+                f"expected columns mechanism, start, end (and optionally programme, session, "
+                f"label); missing {', '.join(missing)}",
+                path,
+            )
+        reader.fieldnames = columns
+        rows = [
+            (reader.line_num, row) for row in reader if any((v or "").strip() for v in row.values())
+        ]
     chosen = _rows_of_session(rows, path, programme, session)
     return [_event(row, line, path, catalogue, time_map) for line, row in chosen]
 

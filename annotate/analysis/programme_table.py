@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from annotate.analysis.csv_reading import reading_csv
 from annotate.errors import AnnotateError, InterchangeError
 from annotate.mechanisms import Mechanism, MechanismCatalogue, load_mechanisms
 from annotate.timeline.timebase import parse_seconds
@@ -157,23 +158,16 @@ def read_mechanism_csv(path: Path, catalogue: MechanismCatalogue) -> list[Mechan
         InterchangeError: naming the file (and line), when it cannot be read, lacks columns, or
             holds a refused row.
     """
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = [name.strip().lower() for name in next(reader, [])]
-            timed = _check_header(header, path)
-            records: list[MechanismRecord] = []
-            for row in reader:
-                if any(cell.strip() for cell in row):
-                    cells = dict(zip(header, (cell.strip() for cell in row), strict=False))
-                    records.append(_record(cells, timed, catalogue, path, reader.line_num))
-            return records
-    except FileNotFoundError:
-        raise InterchangeError("file not found", path) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InterchangeError(f"not a readable UTF-8 CSV file: {exc}", path) from None
-    except OSError as exc:
-        raise InterchangeError(f"cannot be read: {exc.strerror}", path) from None
+    with reading_csv(path), path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = [name.strip().lower() for name in next(reader, [])]
+        timed = _check_header(header, path)
+        records: list[MechanismRecord] = []
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                cells = dict(zip(header, (cell.strip() for cell in row), strict=False))
+                records.append(_record(cells, timed, catalogue, path, reader.line_num))
+        return records
 
 
 def _check_header(header: Sequence[str], path: Path) -> bool:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from annotate.analysis.csv_reading import reading_csv
 from annotate.analysis.outputs import write_outputs
 from annotate.errors import AlignmentError, AnnotateError, InterchangeError
 from annotate.timeline.timebase import SyncPoint, TimeMap, fit_time_map, parse_seconds
@@ -36,22 +37,15 @@ def read_sync_points(path: Path) -> list[SyncPoint]:
     Raises:
         InterchangeError: naming the file and line, when it cannot be read or a time is malformed.
     """
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = [c.strip().lower() for c in reader.fieldnames or []]
-            if "a" not in columns or "b" not in columns:
-                raise InterchangeError(
-                    f"expected columns a and b (and optionally label), found {columns}", path
-                )
-            reader.fieldnames = columns
-            return [_sync_point(row, reader.line_num, path) for row in reader if any(row.values())]
-    except FileNotFoundError:
-        raise InterchangeError("file not found", path) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InterchangeError(f"not a readable UTF-8 CSV file: {exc}", path) from None
-    except OSError as exc:
-        raise InterchangeError(f"cannot be read: {exc.strerror}", path) from None
+    with reading_csv(path), path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns = [c.strip().lower() for c in reader.fieldnames or []]
+        if "a" not in columns or "b" not in columns:
+            raise InterchangeError(
+                f"expected columns a and b (and optionally label), found {columns}", path
+            )
+        reader.fieldnames = columns
+        return [_sync_point(row, reader.line_num, path) for row in reader if any(row.values())]
 
 
 def _sync_point(row: dict[str, str | None], line: int, path: Path) -> SyncPoint:
