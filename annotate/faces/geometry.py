@@ -58,7 +58,8 @@ def rotation_from_pose(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.
     ry = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
     rx = np.array([[1, 0, 0], [0, np.cos(b), -np.sin(b)], [0, np.sin(b), np.cos(b)]])
     rz = np.array([[np.cos(c), -np.sin(c), 0], [np.sin(c), np.cos(c), 0], [0, 0, 1]])
-    result: np.ndarray = ry @ rx @ rz
+    # einsum rather than `@`: no BLAS call, so the same bits on every machine (see render.py)
+    result: np.ndarray = np.einsum("ij,jk,kl->il", ry, rx, rz)
     return result
 
 

@@ -13,6 +13,11 @@ from annotate.samples.face_mesh import FaceMesh
 
 # Heads turn about a point behind the face, as a neck does (a share of the face's width).
 PIVOT_DEPTH = 0.6
+# Calibrated angles are kept to this many decimals of a degree: the pose read back goes through
+# LAPACK (an SVD), whose last bits depend on the BLAS kernel the machine picks (OPENBLAS_CORETYPE),
+# and a last-bit change moves a triangle's rounded corner and so the whole clip. A millionth of a
+# degree is far below what the landmarker can read.
+CALIBRATION_DECIMALS = 6
 
 
 def project(
@@ -32,7 +37,8 @@ def project(
     yaw, pitch = yaw + mesh.neutral_deg[0], pitch + mesh.neutral_deg[1]
     camera = mesh.points_px * np.array([1.0, -1.0, 1.0])  # to camera axes: y up
     pivot = np.array([0.0, 0.0, -PIVOT_DEPTH * mesh.face_width_px])
-    turned = (camera - pivot) @ rotation_from_pose(yaw, pitch, roll).T + pivot
+    rotation = rotation_from_pose(yaw, pitch, roll)
+    turned = np.einsum("nk,jk->nj", camera - pivot, rotation) + pivot
     screen = np.stack(
         [centre_px[0] + turned[:, 0] * scale, centre_px[1] - turned[:, 1] * scale], axis=1
     )
@@ -40,11 +46,19 @@ def project(
 
 
 def _affines(destination: np.ndarray, source: np.ndarray) -> np.ndarray:
-    """(T, 2, 3) affine maps from each destination triangle to its source triangle."""
-    ones = np.ones((*destination.shape[:2], 1))
-    d = np.concatenate([destination, ones], axis=2)  # (T, 3, 3)
-    solved = np.linalg.solve(d, source)  # (T, 3, 2): d @ X = source
-    return np.transpose(solved, (0, 2, 1))
+    """(T, 2, 3) affine maps from each destination triangle to its source triangle.
+
+    Solved in closed form, corner by corner, with no BLAS or LAPACK call: their kernels differ
+    between processors in the last bits, which moves rounded pixels and so the clip.
+    """
+    (x0, y0), (x1, y1), (x2, y2) = (destination[:, k].T for k in range(3))
+    det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)  # twice the signed area
+    # rows of the inverse of [[x0, y0, 1], [x1, y1, 1], [x2, y2, 1]], as weights of the corners
+    wx = np.stack([y1 - y2, y2 - y0, y0 - y1], axis=1) / det[:, None]
+    wy = np.stack([x2 - x1, x0 - x2, x1 - x0], axis=1) / det[:, None]
+    w1 = np.stack([x1 * y2 - x2 * y1, x2 * y0 - x0 * y2, x0 * y1 - x1 * y0], axis=1) / det[:, None]
+    weights = np.stack([wx, wy, w1], axis=1)  # (T, 3 terms, 3 corners)
+    return np.einsum("tkc,tcj->tjk", weights, source)
 
 
 def render_face(
@@ -75,7 +89,7 @@ def render_face(
         return
     maps = np.zeros((len(tri), 2, 3))
     maps[front] = _affines(dest[front], mesh.source_px[tri[front]])
-    which = ids[ys, xs]
+    which = ids[ys, xs]  # einsum: no BLAS (see _affines)
     src = np.einsum("nij,nj->ni", maps[which], np.stack([xs, ys, np.ones_like(xs)], 1))
     map_x = np.full((height, width), -1.0, dtype=np.float32)
     map_y = np.full((height, width), -1.0, dtype=np.float32)
@@ -94,7 +108,9 @@ def calibrated(
     """The mesh with `neutral_deg` set so that the landmarker reads pose 0, 0, 0 as 0, 0, 0.
 
     Renders the face facing the camera at `width_px` on a plain frame, reads its pose with
-    `detect` (a still-image landmarker) and corrects by what it reads, a few rounds.
+    `detect` (a still-image landmarker) and corrects by what it reads, a few rounds. The angles
+    are rounded (CALIBRATION_DECIMALS) so that the same inputs render the same clip on every
+    machine.
     """
     size = int(width_px * 3)
     for _ in range(rounds):
@@ -105,5 +121,8 @@ def calibrated(
             break
         pose = pose_from_rotation(faces[0].matrix)
         yaw, pitch = mesh.neutral_deg
-        mesh = mesh.with_neutral(yaw - pose.yaw_deg, pitch - pose.pitch_deg)
+        mesh = mesh.with_neutral(
+            round(yaw - pose.yaw_deg, CALIBRATION_DECIMALS),
+            round(pitch - pose.pitch_deg, CALIBRATION_DECIMALS),
+        )
     return mesh

@@ -65,3 +65,20 @@ def test_summaries_of_tracks_in_pixels() -> None:
 )
 def test_role_class(role: str, expected: str) -> None:
     assert role_class(role) == expected
+
+
+def test_a_standing_facilitator_does_not_make_a_seated_adult_an_infant() -> None:
+    # (median y, median face size) in pixels of the generated 8-pair session's tracks, as the
+    # landmarker found them: a front row, a back row and the facilitator standing high up
+    adults = [(608, 119.4), (617, 115.7), (617, 105.3), (204, 65.7), (201, 60.7), (204, 63.2)]
+    adults += [(198, 59.9), (206, 58.6)]
+    infants = [(633, 87.4), (632, 80.7), (627, 75.5), (204, 44.3), (213, 45.4), (216, 41.9)]
+    infants += [(216, 47.0), (207, 44.4)]
+    facilitator = (90, 71.7)
+    faces = [*adults, facilitator, *infants]
+    tracks = [GroupTrack(k, 8, size, y) for k, (y, size) in enumerate(faces)]
+    classes = [role_class(r.role) for r in assign_group_roles(tracks).values()]
+    assert classes == ["adult"] * (len(adults) + 1) + ["infant"] * len(infants)
+    # the seated back-row adult at 58.6 px is clearly an adult, not on the threshold
+    back = assign_group_roles(tracks)[7]
+    assert back.confidence >= 0.3
