@@ -9,6 +9,7 @@ from typing import Any
 
 from annotate import outputs as O
 from annotate.extraction import ClipFeatures
+from annotate.install_lock import lock_record
 from annotate.plots import plot_timeline
 from annotate.timeline.clip_episodes import episode_table
 from annotate.video import ProgressHook
@@ -35,6 +36,7 @@ def provenance_document(
     return {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": O.versions(),
+        "install": lock_record(),
         "config_hash": config.digest(),
         "config_source": config.source,
         "config": settings,

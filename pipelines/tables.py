@@ -16,6 +16,7 @@ import pandas as pd
 from annotate import outputs as O
 from annotate.errors import OutputError
 from annotate.faces.roles import DYAD, INFANT, MOTHER
+from annotate.install_lock import lock_record
 from pipelines.cache import atomic_write_bytes
 from pipelines.manifest import SESSION, Manifest, ManifestEntry
 from pipelines.records import BatchOptions, ClipOutcome
@@ -274,4 +275,5 @@ def batch_document(
         "errors": sum(1 for o in outcomes if o.status == "error"),
         "frames_decoded": sum(o.frames_decoded for o in outcomes),
         "versions": O.versions(),
+        "install": lock_record(),
     }

@@ -55,6 +55,8 @@ def test_extract_writes_every_output_and_refuses_to_overwrite(tmp_path: Path) ->
     provenance = json.loads((out / "provenance.json").read_text())
     assert provenance["model_sha256"].startswith("64184e22")
     assert len(provenance["video"]["sha256"]) == 64 and len(provenance["config_hash"]) == 64
+    assert provenance["install"]["matches_lock"] is True  # a locked install, the lock's hash
+    assert len(provenance["install"]["lock_sha256"]) == 64
     with av.open(str(out / "overlay.mp4")) as overlay:
         stream = overlay.streams.video[0]
         assert stream.codec_context.name == "h264"
