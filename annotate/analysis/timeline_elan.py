@@ -34,9 +34,9 @@ from annotate.analysis.timeline_export import (
     auto_lane,
     kind_rank,
 )
-from annotate.coding.project import merge_schemes
 from annotate.coding.records import Annotation, CodingData, MediaRef
 from annotate.coding.schemes import POINT, STATE, Code, Scheme, Tier
+from annotate.interchange.store_files import merge_schemes
 from annotate.mechanisms import MechanismCatalogue
 
 TIMELINE_SCHEME, TIMELINE_VERSION = "timeline", "1"

@@ -15,8 +15,8 @@ from annotate.app.server import (
     serve,
     token_for,
 )
-from annotate.coding.project import current_user
 from annotate.commands.coding_common import one_line_errors
+from annotate.interchange.store_files import current_user
 
 
 @one_line_errors

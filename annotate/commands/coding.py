@@ -16,7 +16,6 @@ from typing import Annotated
 import typer
 
 from annotate.coding.clips import ClipRef
-from annotate.coding.project import current_user, export_clip, import_file
 from annotate.coding.records import Annotation
 from annotate.coding.scheme_files import configured_schemes, find_scheme
 from annotate.coding.schemes import Scheme
@@ -32,6 +31,7 @@ from annotate.commands.coding_common import (
     open_store,
 )
 from annotate.errors import StoreError
+from annotate.interchange.store_files import current_user, export_clip, import_file
 
 annotations_app = typer.Typer(
     help="Coders' annotations: add, list, import, export, undo, history.", no_args_is_help=True

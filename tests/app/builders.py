@@ -147,12 +147,12 @@ def synthetic_features(clip: Path, project: Path, *, sample_fps: float = 10.0) -
 
 
 class Server:
-    """`python -m annotate.app` in a process of its own, as a coder would start it."""
+    """`python -m annotate code` in a process of its own, as a coder would start it."""
 
     def __init__(
         self, target: Path, *, coder: str = "ana", port: int = 0, extra: list[str] | None = None
     ) -> None:
-        command = [sys.executable, "-m", "annotate.app", str(target), "--coder", coder]
+        command = [sys.executable, "-m", "annotate", "code", str(target), "--coder", coder]
         command += ["--port", str(port), "--no-browser", *(extra or [])]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(

@@ -1,6 +1,6 @@
-"""Project operations that join files and the store: import a file, export a clip.
+"""Files and the store: import a file into the annotation store, export a clip from it.
 
-Importing reads the file (annotate.interchange), picks the scheme (the one asked for, else a
+Importing reads the file (this package's readers), picks the scheme (the one asked for, else a
 configured scheme every annotation fits, else the scheme the file brings), maps its times onto
 the clip's time base (ELAN TIME_ORIGIN, BORIS media offsets; the mapping is recorded with the
 import) and stores everything in one transaction. Without a clip, annotations are kept under the

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 
 from annotate.coding.clips import ClipRef, default_db_path
-from annotate.coding.project import choose_scheme, export_clip, import_file, map_times
 from annotate.coding.records import CodingData, MediaRef
 from annotate.coding.store import AnnotationStore, StoredAnnotation
 from annotate.errors import InterchangeError, StoreError
 from annotate.interchange.convert import read_any, write_any
-
-from .helpers import FIXTURES, care_scheme, clip, note
+from annotate.interchange.store_files import choose_scheme, export_clip, import_file, map_times
+from tests.coding.helpers import FIXTURES, care_scheme, clip, note
 
 BORIS = FIXTURES / "boris" / "test.boris"
 
