@@ -13,9 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from annotate.errors import ConfigError
+from annotate.io.yaml_files import load_yaml_lines
 
 Row = tuple[str, dict[str, object]]
 """Where the row stands in the file, and its values by lower-case column name."""
@@ -74,10 +73,7 @@ def _csv_rows(path: Path) -> list[Row]:
 
 
 def _yaml_rows(path: Path) -> list[Row]:
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}".replace("\n", " "), path) from None
+    data: Any = load_yaml_lines(path, ConfigError)
     if isinstance(data, dict):
         data = data.get("clips")
     if not isinstance(data, list):

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotate.coding.yaml_lines import LineDict, LineList, load_yaml_lines
 from annotate.config import config_dir
 from annotate.errors import ConfigError, StoreError
+from annotate.io.yaml_files import LineDict, LineList, load_yaml_lines
 
 _TOLERANCE = 1e-9
 

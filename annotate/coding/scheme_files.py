@@ -33,9 +33,9 @@ from annotate.coding.schemes import (
     Tier,
     scheme_problems,
 )
-from annotate.coding.yaml_lines import LineDict, LineList, load_yaml_lines
 from annotate.config import config_dir
 from annotate.errors import SchemeError
+from annotate.io.yaml_files import LineDict, LineList, load_yaml_lines
 from annotate.mechanisms import WHERE, Mechanism, load_mechanisms
 
 _SCHEME_KEYS = {"scheme", "version", "description", "tiers", "attributes", "mechanisms"}
