@@ -46,3 +46,7 @@ MECHANISM_MAX_PROGRAMMES = 200
 """Most programmes (columns) in one mechanism table and its heat map."""
 MECHANISM_MAX_SESSIONS = 10_000
 """Most sessions over all programmes of one mechanism table."""
+MECHANISM_MAX_NAME_CHARS = 100
+"""Longest programme or session name in a mechanism table."""
+MECHANISMS_MAX = 100
+"""Most mechanisms in a mechanisms file (the study has 15): rows of the table and heat map."""

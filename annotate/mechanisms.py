@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotate import budgets
 from annotate.config import config_dir
 from annotate.errors import ConfigError
 from annotate.io.yaml_files import load_yaml_lines
@@ -116,6 +117,12 @@ def load_mechanisms(path: Path | None = None) -> MechanismCatalogue:
     entries = raw.get("mechanisms") if isinstance(raw, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ConfigError("expected a non-empty list under the key 'mechanisms'", path)
+    if len(entries) > budgets.MECHANISMS_MAX:
+        raise ConfigError(
+            f"lists {len(entries)} mechanisms, more than the {budgets.MECHANISMS_MAX} a table "
+            "can show",
+            path,
+        )
     mechanisms = [_build_mechanism(entry, index, path) for index, entry in enumerate(entries)]
     seen: set[str] = set()
     for mechanism in mechanisms:
