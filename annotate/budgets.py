@@ -21,12 +21,12 @@ YAML_MAX_DEPTH = 64
 """Deepest nesting of mappings and lists in one YAML document."""
 
 # Annotation files.
-EAF_MAX_BYTES = 256 * MiB
+EAF_MAX_BYTES = 128 * MiB
 """Largest ELAN document, counted after decompression for .eaf.gz (the largest real file in the
 test fixtures is 2.4 MB inflated)."""
 XML_MAX_DEPTH = 64
 """Deepest element nesting in an ELAN file (real files nest 5-6 levels)."""
-TEXT_MAX_BYTES = 256 * MiB
+TEXT_MAX_BYTES = 128 * MiB
 """Largest BORIS project or CSV/TSV table read as text."""
 CSV_FIELD_MAX_CHARS = 131_072
 """Longest field in a CSV file (Python's csv default, kept on purpose and reported clearly)."""

@@ -332,22 +332,19 @@ def _attributes(project: dict[str, Any], path: Path) -> list[Attribute]:
     return attributes
 
 
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number BORIS writes")
-
-
 def _load_json(path: Path) -> Any:
-    """The project's JSON, within budgets.TEXT_MAX_BYTES; NaN and Infinity refused."""
+    """The project's JSON, within budgets.TEXT_MAX_BYTES (NaN and Infinity are read as floats
+    and refused where they stand, as times)."""
     data = read_limited(path, budgets.TEXT_MAX_BYTES, InterchangeError)
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+        return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise InterchangeError("not a UTF-8 text file (is it a BORIS project?)", path) from None
     except json.JSONDecodeError as exc:
         raise InterchangeError(
             f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})", path
         ) from None
-    except ValueError as exc:  # a 5000-digit number, NaN, Infinity
+    except ValueError as exc:  # a 5000-digit number
         raise InterchangeError(f"not a valid BORIS project ({exc})", path) from None
     except RecursionError:
         raise InterchangeError("JSON nested too deep for a BORIS project", path) from None

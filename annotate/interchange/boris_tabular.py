@@ -43,12 +43,14 @@ def _rows(path: Path) -> list[list[str]]:
 
 
 def is_boris_export(path: Path) -> bool:
-    """Whether a .csv / .tsv file looks like one of BORIS's event exports."""
+    """Whether a .csv / .tsv file looks like one of BORIS's event exports: its first cell is
+    'Observation id' (only the file's start is read)."""
     try:
-        rows = _rows(path)[:60]
-    except InterchangeError:
+        with path.open("rb") as handle:
+            start = handle.read(64)
+    except OSError:
         return False
-    return bool(rows) and bool(rows[0]) and rows[0][0] == "Observation id"
+    return start.removeprefix(b"\xef\xbb\xbf").lstrip(b'"').startswith(b"Observation id")
 
 
 def _number(value: str, what: str, line: int, path: Path) -> float:

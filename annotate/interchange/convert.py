@@ -55,6 +55,12 @@ def _read_by_format(path: Path, coder: str) -> CodingData:
         return read_boris(path, coder)
     if kind in (".csv", ".tsv") and path.exists() and is_boris_export(path):
         return read_boris_export(path, coder)
+    if kind == ".tsv":
+        raise InterchangeError(
+            "a .tsv file is read as a BORIS export, and this one is not (its first cell is not "
+            "'Observation id'); our own tables are .csv or .parquet",
+            path,
+        )
     if kind == ".csv":
         data = read_csv(path)
     elif kind == ".parquet":

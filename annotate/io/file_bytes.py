@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 from annotate import budgets
 from annotate.errors import AnnotateError, InterchangeError
@@ -34,7 +35,7 @@ def read_limited(
         with path.open("rb") as handle:
             head = handle.read(2)
             if gunzip and head == GZIP_MAGIC:
-                return _inflate(head + handle.read(_CHUNK), handle, limit, path, error)
+                return _inflate(handle, limit, path, error)
             data = head + handle.read(limit - 1)
             if handle.read(1):
                 raise error(f"larger than {_limit_text(limit)}, the most this reader takes", path)
@@ -47,34 +48,37 @@ def read_limited(
         raise error(f"cannot be read: {exc.strerror or exc}", path) from None
 
 
-def _inflate(
-    first: bytes, handle: object, limit: int, path: Path, error: type[AnnotateError]
-) -> bytes:
+def _inflate(handle: BinaryIO, limit: int, path: Path, error: type[AnnotateError]) -> bytes:
+    """Inflate every gzip member of `handle` (from its start), refusing output past `limit`."""
+    handle.seek(0)
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     parts: list[bytes] = []
     size = 0
-    chunk = first
-    read = handle.read  # type: ignore[attr-defined]
+
+    def add(out: bytes) -> None:
+        nonlocal size
+        size += len(out)
+        if size > limit:
+            raise error(
+                f"inflates to more than {_limit_text(limit)}, the most this reader takes "
+                "(a gzip bomb?)",
+                path,
+            )
+        parts.append(out)
+
+    pending = handle.read(_CHUNK)
     try:
-        while chunk:
-            while chunk:
-                # at most limit - size + 1 bytes out per call: memory never passes the limit
-                out = inflater.decompress(chunk, limit - size + 1)
-                size += len(out)
-                if size > limit:
-                    raise error(
-                        f"inflates to more than {_limit_text(limit)}, the most this reader "
-                        "takes (a gzip bomb?)",
-                        path,
-                    )
-                parts.append(out)
-                chunk = inflater.unconsumed_tail
-                if inflater.eof:
-                    break
-            if inflater.eof:
-                break
-            chunk = read(_CHUNK)
-        parts.append(inflater.flush())
+        while pending:
+            # at most 1 MiB out per call (zlib would grow one buffer to the limit, by doubling),
+            # so memory passes the limit by at most one step before the refusal
+            add(inflater.decompress(pending, min(_CHUNK, limit - size + 1)))
+            if inflater.eof:  # the next gzip member, if any (gzip files may hold several)
+                pending = inflater.unused_data or handle.read(_CHUNK)
+                if pending:
+                    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+            else:
+                pending = inflater.unconsumed_tail or handle.read(_CHUNK)
+        add(inflater.flush())
     except zlib.error as exc:
         raise error(f"damaged gzip file ({exc})", path) from None
     if not inflater.eof:
