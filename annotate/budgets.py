@@ -42,7 +42,7 @@ the container's header before any frame is decoded."""
 # The programme mechanism table.
 MECHANISM_MAX_ROWS = 200_000
 """Most rows read from the mechanism CSVs of one table."""
-MECHANISM_MAX_PROGRAMMES = 200
+MECHANISM_MAX_PROGRAMMES = 100
 """Most programmes (columns) in one mechanism table and its heat map."""
 MECHANISM_MAX_SESSIONS = 10_000
 """Most sessions over all programmes of one mechanism table."""
