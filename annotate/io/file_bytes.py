@@ -36,10 +36,15 @@ def read_limited(
             head = handle.read(2)
             if gunzip and head == GZIP_MAGIC:
                 return _inflate(handle, limit, path, error)
-            data = head + handle.read(limit - 1)
-            if handle.read(1):
-                raise error(f"larger than {_limit_text(limit)}, the most this reader takes", path)
-            return data
+            parts, size = [head], len(head)
+            # in steps: read(limit) would allocate the whole limit at once, for any file
+            while chunk := handle.read(min(_CHUNK, limit - size + 1)):
+                size += len(chunk)
+                if size > limit:
+                    limit_text = _limit_text(limit)
+                    raise error(f"larger than {limit_text}, the most this reader takes", path)
+                parts.append(chunk)
+            return b"".join(parts)
     except FileNotFoundError:
         raise error("file not found", path) from None
     except IsADirectoryError:

@@ -21,6 +21,7 @@ import yaml
 
 from annotate import budgets
 from annotate.errors import AnnotateError, ConfigError
+from annotate.io.file_bytes import read_limited
 
 
 class LineDict(dict[Any, Any]):
@@ -171,18 +172,7 @@ def read_yaml_text(path: Path, error: type[AnnotateError] = ConfigError) -> str:
     Raises:
         error: the file is missing, a folder, unreadable, too large or not UTF-8.
     """
-    try:
-        with Path(path).open("rb") as handle:
-            data = handle.read(budgets.YAML_MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise error("file not found", path) from None
-    except IsADirectoryError:
-        raise error("is a folder, not a YAML file", path) from None
-    except OSError as exc:
-        raise error(f"cannot be read: {exc.strerror or exc}", path) from None
-    if len(data) > budgets.YAML_MAX_BYTES:
-        limit = budgets.YAML_MAX_BYTES // budgets.MiB
-        raise error(f"larger than {limit} MiB, the most a YAML file may hold", path)
+    data = read_limited(Path(path), budgets.YAML_MAX_BYTES, error)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise error("is UTF-16 text; save it as UTF-8", path)
     try:

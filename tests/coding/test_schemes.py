@@ -265,7 +265,7 @@ def test_mechanisms_naming_a_folder_is_refused(tmp_path: Path) -> None:
         tmp_path,
         "mechanisms: mechs\ntiers:\n  - name: t\n    from_mechanisms: {where: [segments]}\n",
     )
-    with pytest.raises(ConfigError, match=r"mechs: is a folder, not a YAML file"):
+    with pytest.raises(ConfigError, match=r"mechs: is a folder, not a file"):
         load_scheme(path)
 
 

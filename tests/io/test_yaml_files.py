@@ -151,7 +151,7 @@ def test_utf16_yaml_files_are_refused_clearly(reader: str, tmp_path: Path) -> No
 def test_a_folder_given_as_a_yaml_file_is_refused(reader: str, tmp_path: Path) -> None:
     folder = tmp_path / "configs.yaml"
     folder.mkdir()
-    with pytest.raises(AnnotateError, match="is a folder"):
+    with pytest.raises(AnnotateError, match="is a folder, not a file"):
         READERS[reader](folder)
 
 
