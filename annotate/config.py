@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from annotate.errors import ConfigError
+from annotate.io.yaml_files import load_yaml_lines
 
 CONFIG_DIR_ENV = "ANNOTATE_CONFIG_DIR"
 
@@ -171,12 +170,7 @@ def _coerce(value: object, default: object, key: str, path: Path) -> object:
 def load_feature_config(path: Path | None = None) -> FeatureConfig:
     """Load configs/features.yaml (or `path`), validating every key."""
     path = path or config_dir() / "features.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ConfigError("config file not found", path) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}".replace("\n", " "), path) from None
+    raw = load_yaml_lines(path, ConfigError) or {}
     if not isinstance(raw, dict):
         raise ConfigError("expected a mapping of sections at the top level", path)
     sections: dict[str, Any] = {}

@@ -23,7 +23,9 @@ class AnnotateError(Exception):
 
     def __init__(self, message: str, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        self.message = message
+        # one line whatever a file held: a value quoted in the message may hold line breaks
+        self.message = message.replace("\r", "\\r").replace("\n", "\\n")
+        message = self.message
         super().__init__(f"{path}: {message}" if path is not None else message)
 
 

@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from annotate.errors import ConfigError
+from annotate.io.csv_errors import csv_problem
+from annotate.io.yaml_files import load_yaml_lines
 
 Row = tuple[str, dict[str, object]]
 """Where the row stands in the file, and its values by lower-case column name."""
@@ -39,15 +39,29 @@ def read_manifest_rows(path: Path) -> list[Row]:
     if suffix not in (".csv", ".yaml", ".yml"):
         raise ConfigError("a manifest is a .csv, .yaml or .yml file", path)
     try:
-        return _csv_rows(path) if suffix == ".csv" else _yaml_rows(path)
+        rows = _csv_rows(path) if suffix == ".csv" else _yaml_rows(path)
     except FileNotFoundError:
         raise ConfigError("manifest not found", path) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"not a readable UTF-8 CSV file: {exc}", path) from None
+    except csv.Error as exc:
+        raise ConfigError(csv_problem(exc), path) from None
     except IsADirectoryError:
         raise ConfigError("is a folder, not a manifest file", path) from None
     except OSError as exc:
         raise ConfigError(f"cannot be read: {exc.strerror}", path) from None
+    for where, values in rows:
+        _check_values(where, values, path)
+    return rows
+
+
+def _check_values(where: str, values: dict[str, object], path: Path) -> None:
+    """Refuse a NUL character (no file name holds one) and a list or mapping as a value."""
+    for column, value in values.items():
+        if isinstance(value, dict | list):
+            raise ConfigError(f"{where}: '{column}' must be a value, not a list or mapping", path)
+        if isinstance(value, str) and "\0" in value:
+            raise ConfigError(f"{where}: '{column}' holds a NUL character", path)
 
 
 def _csv_rows(path: Path) -> list[Row]:
@@ -74,10 +88,7 @@ def _csv_rows(path: Path) -> list[Row]:
 
 
 def _yaml_rows(path: Path) -> list[Row]:
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}".replace("\n", " "), path) from None
+    data: Any = load_yaml_lines(path, ConfigError)
     if isinstance(data, dict):
         data = data.get("clips")
     if not isinstance(data, list):

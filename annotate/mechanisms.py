@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from annotate import budgets
 from annotate.config import config_dir
 from annotate.errors import ConfigError
+from annotate.io.yaml_files import load_yaml_lines
 
 WHERE = ("programme", "session", "across", "segments", "moments")
 """How a mechanism shows: a programme property, per session, judged across sessions, periods
@@ -113,15 +113,16 @@ def load_mechanisms(path: Path | None = None) -> MechanismCatalogue:
             one of `WHERE`, or an id is malformed or repeated.
     """
     path = path or config_dir() / "mechanisms.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("mechanisms file not found", path) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}".replace("\n", " "), path) from None
+    raw = load_yaml_lines(path, ConfigError)
     entries = raw.get("mechanisms") if isinstance(raw, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ConfigError("expected a non-empty list under the key 'mechanisms'", path)
+    if len(entries) > budgets.MECHANISMS_MAX:
+        raise ConfigError(
+            f"lists {len(entries)} mechanisms, more than the {budgets.MECHANISMS_MAX} a table "
+            "can show",
+            path,
+        )
     mechanisms = [_build_mechanism(entry, index, path) for index, entry in enumerate(entries)]
     seen: set[str] = set()
     for mechanism in mechanisms:

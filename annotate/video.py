@@ -17,6 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from annotate import budgets
 from annotate.errors import VideoError
 
 ProgressHook = Callable[[int, int], None]
@@ -92,6 +93,22 @@ def _why_unreadable(path: Path) -> str:
         return "cannot be opened as a video (not a video file, or a damaged or truncated container)"
 
 
+def check_frame_size(width: float, height: float, path: Path) -> None:
+    """Refuse frames of more than budgets.VIDEO_MAX_PIXELS (width x height), so that a small file
+    declaring 16000x16000 pixels is not decoded into gigabytes.
+
+    Raises:
+        VideoError: naming the declared size and the limit.
+    """
+    if width * height > budgets.VIDEO_MAX_PIXELS:
+        raise VideoError(
+            f"its frames are {width:.0f}x{height:.0f} pixels, more than the "
+            f"{budgets.VIDEO_MAX_PIXELS:,} (DCI 8K, 8192x4320) this tool decodes; "
+            "make a smaller copy first",
+            path,
+        )
+
+
 def _fourcc(capture: cv2.VideoCapture) -> str:
     code = int(capture.get(cv2.CAP_PROP_FOURCC))
     text = "".join(chr((code >> (8 * i)) & 0xFF) for i in range(4))
@@ -102,11 +119,15 @@ def probe(path: Path | str, *, with_hash: bool = True) -> ClipInfo:
     """Read a clip's container facts and decode its first frame (to prove it is readable).
 
     Raises:
-        VideoError: the file is missing, is not a video, or holds no decodable frame.
+        VideoError: the file is missing, is not a video, declares frames larger than
+            budgets.VIDEO_MAX_PIXELS (refused from the header, before decoding), or holds no
+            decodable frame.
     """
     path = Path(path)
     capture = _open(path)
     try:
+        declared = (capture.get(cv2.CAP_PROP_FRAME_WIDTH), capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        check_frame_size(*declared, path)  # before the first frame is decoded
         fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
         frame_count = max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0), 0)
         rotation = int(capture.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
@@ -119,6 +140,7 @@ def probe(path: Path | str, *, with_hash: bool = True) -> ClipInfo:
     if not 0 < fps < 1000:
         raise VideoError(f"the container gives no usable frame rate ({fps})", path)
     height, width = first.shape[:2]
+    check_frame_size(width, height, path)
     duration = frame_count / fps if frame_count else 0.0
     return ClipInfo(
         path=path,

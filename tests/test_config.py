@@ -47,7 +47,7 @@ def test_bad_settings_are_refused_naming_file_and_key(
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="config file not found"):
+    with pytest.raises(ConfigError, match="file not found"):
         load_feature_config(tmp_path / "nope.yaml")
 
 

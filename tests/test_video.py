@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from annotate import budgets
 from annotate.errors import VideoError
-from annotate.video import FrameSampler, iter_frames, probe
+from annotate.video import FrameSampler, check_frame_size, iter_frames, probe
 from tests.helpers import grey_frames, set_rotation_metadata, write_video
 
 
@@ -97,3 +101,94 @@ def test_rotation_metadata_is_honoured(tmp_path: Path) -> None:
     first = next(iter_frames(info, None))
     assert first.rgb.shape == (160, 96, 3)
     assert first.rgb[:20].mean() > 200 and first.rgb[-20:].mean() < 50  # the band is on top
+
+
+# --- issue 10, finding 4: a video header declaring huge frames --------------------------
+
+
+def _declaring(path: Path, width: int, height: int) -> Path:
+    """A 16x16 Motion-JPEG AVI (2 KB) whose headers (AVI and each JPEG's) are patched to
+    declare `width` x `height` pixels, as the attack's file did."""
+    import struct
+
+    import av
+
+    with av.open(str(path), "w", format="avi") as container:
+        stream = container.add_stream("mjpeg", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 16, 16, "yuvj420p"
+        for _ in range(3):
+            frame = av.VideoFrame.from_ndarray(np.zeros((16, 16, 3), np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\xff\xc0")  # each JPEG's start of frame: length, precision, height, width
+    while at >= 0:
+        struct.pack_into(">HH", data, at + 5, height, width)
+        at = data.find(b"\xff\xc0", at + 2)
+    small = struct.pack("<II", 16, 16)
+    at = data.find(small)  # the AVI main and stream headers: width, height
+    while at >= 0:
+        struct.pack_into("<II", data, at, width, height)
+        at = data.find(small, at + 8)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(("width", "height"), [(16000, 16000), (8192, 8192)])
+def test_a_video_declaring_huge_frames_is_refused_before_decoding(
+    width: int, height: int, tmp_path: Path
+) -> None:
+    path = _declaring(tmp_path / "huge.avi", width, height)
+    assert path.stat().st_size < 10_000
+    message, maxrss_mb = _probe_in_a_process(path)
+    assert message == (
+        f"{path}: its frames are {width}x{height} pixels, more than the 35,389,440 (DCI 8K, "
+        "8192x4320) this tool decodes; make a smaller copy first"
+    )
+    _, baseline_mb = _probe_in_a_process(_declaring(tmp_path / "small.avi", 16, 16))
+    # one decoded 8192x8192 frame alone would be 200 MB (16000x16000: 770 MB)
+    assert maxrss_mb - baseline_mb < 50, (maxrss_mb, baseline_mb)
+
+
+def _probe_in_a_process(path: Path) -> tuple[str, float]:
+    """Probe `path` in a fresh interpreter: the error (or its width) and its peak memory, MB."""
+    script = (
+        "import resource, sys\n"
+        "from annotate.errors import VideoError\n"
+        "from annotate.video import probe\n"
+        "try:\n    print(probe(sys.argv[1], with_hash=False).width)\n"
+        "except VideoError as exc:\n    print(exc)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        check=True,
+    )
+    message, maxrss_kb = result.stdout.splitlines()
+    return message, int(maxrss_kb) / 1024
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "refused"),
+    [
+        (640, 360, False),
+        (7680, 4320, False),
+        (8192, 4320, False),
+        (8192, 4321, True),
+        (8192, 8192, True),
+        (16000, 16000, True),
+    ],
+)
+def test_the_largest_frame_is_dci_8k(width: int, height: int, refused: bool) -> None:
+    if refused:
+        with pytest.raises(VideoError, match="more than the 35,389,440"):
+            check_frame_size(width, height, Path("v.mp4"))
+    else:
+        check_frame_size(width, height, Path("v.mp4"))
+    assert budgets.VIDEO_MAX_PIXELS == 8192 * 4320

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotate.errors import InterchangeError
+from annotate.io.csv_errors import csv_problem
 
 
 @contextmanager
@@ -20,7 +21,9 @@ def reading_csv(path: Path) -> Iterator[None]:
         yield
     except FileNotFoundError:
         raise InterchangeError("file not found", path) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
         raise InterchangeError(f"not a readable UTF-8 CSV file: {exc}", path) from None
+    except csv.Error as exc:
+        raise InterchangeError(csv_problem(exc), path) from None
     except OSError as exc:
         raise InterchangeError(f"cannot be read: {exc.strerror}", path) from None

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from annotate import budgets
 from annotate.analysis.csv_reading import reading_csv
 from annotate.errors import AnnotateError, InterchangeError
 from annotate.mechanisms import Mechanism, MechanismCatalogue, load_mechanisms
@@ -147,7 +148,16 @@ def read_mechanism_records(
         )
         if not files:
             raise InterchangeError("no .csv files in this folder", source)
-        return [record for path in files for record in read_mechanism_csv(path, catalogue)]
+        records = []
+        for path in files:
+            records += read_mechanism_csv(path, catalogue)
+            if len(records) > budgets.MECHANISM_MAX_ROWS:
+                raise InterchangeError(
+                    f"the folder's files hold more than {budgets.MECHANISM_MAX_ROWS:,} rows, the "
+                    "most one mechanism table reads",
+                    source,
+                )
+        return records
     return read_mechanism_csv(source, catalogue)
 
 
@@ -164,6 +174,12 @@ def read_mechanism_csv(path: Path, catalogue: MechanismCatalogue) -> list[Mechan
         timed = _check_header(header, path)
         records: list[MechanismRecord] = []
         for row in reader:
+            if len(records) >= budgets.MECHANISM_MAX_ROWS:
+                raise InterchangeError(
+                    f"line {reader.line_num}: more than {budgets.MECHANISM_MAX_ROWS:,} rows, the "
+                    "most one mechanism table reads",
+                    path,
+                )
             if any(cell.strip() for cell in row):
                 cells = dict(zip(header, (cell.strip() for cell in row), strict=False))
                 records.append(_record(cells, timed, catalogue, path, reader.line_num))
@@ -197,6 +213,11 @@ def _record(
 
     if not programme:
         raise refuse("the programme is empty")
+    if max(len(programme), len(session)) > budgets.MECHANISM_MAX_NAME_CHARS:
+        raise refuse(
+            f"a programme or session name is longer than {budgets.MECHANISM_MAX_NAME_CHARS} "
+            "characters"
+        )
     if mechanism not in catalogue:
         shown = cells.get("mechanism", "")
         raise refuse(f"unknown mechanism {shown!r} (known: {catalogue.describe_ids()})")
@@ -229,10 +250,27 @@ def derive_programme_table(
     programmes: dict[str, dict[str, None]] = {}  # programme -> its sessions, in order
     presence: dict[tuple[str, str, str], MechanismRecord] = {}
     level: dict[tuple[str, str], MechanismRecord] = {}  # first record of a programme's mechanism
+    session_count = 0
     for record in records:
+        if (
+            record.programme not in programmes
+            and len(programmes) >= budgets.MECHANISM_MAX_PROGRAMMES
+        ):
+            raise InterchangeError(
+                f"line {record.line}: more than {budgets.MECHANISM_MAX_PROGRAMMES} programmes, "
+                "the most one table (and its heat map) holds; split the input",
+                record.path,
+            )
         sessions = programmes.setdefault(record.programme, {})
-        if record.session:
-            sessions.setdefault(record.session, None)
+        if record.session and record.session not in sessions:
+            session_count += 1
+            if session_count > budgets.MECHANISM_MAX_SESSIONS:
+                raise InterchangeError(
+                    f"line {record.line}: more than {budgets.MECHANISM_MAX_SESSIONS:,} sessions, "
+                    "the most one table holds",
+                    record.path,
+                )
+            sessions[record.session] = None
         key = (record.programme, record.session, record.mechanism)
         per_programme = (record.programme, record.mechanism)
         _check_consistent(record, presence.get(key), level.get(per_programme))

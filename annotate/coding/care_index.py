@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotate.coding.yaml_lines import LineDict, LineList, load_yaml_lines
 from annotate.config import config_dir
 from annotate.errors import ConfigError, StoreError
+from annotate.io.yaml_files import LineDict, LineList, load_yaml_lines
 
 _TOLERANCE = 1e-9
 
@@ -90,7 +90,12 @@ def _partners(raw: LineDict, path: Path) -> dict[str, tuple[str, ...]]:
         raise _fail(path, raw.line_of("partners"), "'partners' must map each partner to patterns")
     result = {}
     for partner, patterns in partners.items():
-        if not isinstance(patterns, list) or not patterns or len(set(patterns)) != len(patterns):
+        if (
+            not isinstance(patterns, list)
+            or not patterns
+            or any(isinstance(p, dict | list) for p in patterns)
+            or len(set(patterns)) != len(patterns)
+        ):
             raise _fail(
                 path, partners.line_of(partner), f"'{partner}' needs a list of distinct patterns"
             )
@@ -148,6 +153,8 @@ def load_care_index(path: Path | None = None) -> CareIndexConfig:
         raise _fail(path, raw.line_of("synchrony"), "'synchrony' must name a partner's pattern")
     bands = _bands(raw, path)
     reliability = raw.get("reliability") or LineDict()
+    if not isinstance(reliability, LineDict):
+        raise _fail(path, raw.line_of("reliability"), "'reliability' must be a mapping")
     return CareIndexConfig(
         aspects=aspects,
         partners=partners,

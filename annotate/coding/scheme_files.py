@@ -33,9 +33,9 @@ from annotate.coding.schemes import (
     Tier,
     scheme_problems,
 )
-from annotate.coding.yaml_lines import LineDict, LineList, load_yaml_lines
 from annotate.config import config_dir
 from annotate.errors import SchemeError
+from annotate.io.yaml_files import LineDict, LineList, load_yaml_lines
 from annotate.mechanisms import WHERE, Mechanism, load_mechanisms
 
 _SCHEME_KEYS = {"scheme", "version", "description", "tiers", "attributes", "mechanisms"}
@@ -150,6 +150,8 @@ class _Reader:
         name = self.text(item, "name", f"a code of tier '{tier}'", required=True)
         self.lines[("code", tier, name)] = item.line
         key = item.get("key")
+        if isinstance(key, dict | list):
+            raise self.fail(item.line_of("key"), f"code '{name}': 'key' must be text")
         modifiers_raw = item.get("modifiers", LineList())
         if not isinstance(modifiers_raw, LineList):
             raise self.fail(item.line_of("modifiers"), f"code '{name}': 'modifiers' must be a list")
@@ -168,7 +170,7 @@ class _Reader:
             name=name,
             type=self.text(item, "type", f"code '{name}'") or "state",
             key=None if key is None else str(key),
-            colour=item.get("colour"),
+            colour=self.text(item, "colour", f"code '{name}'") or None,
             label=self.text(item, "label", f"code '{name}'"),
             description=self.text(item, "description", f"code '{name}'"),
             modifiers=tuple(modifiers),
@@ -193,6 +195,11 @@ class _Reader:
         for mechanism in chosen:
             self.lines[("code", tier, mechanism.id)] = spec.line
             key = keys.get(mechanism.id)
+            for value in (key, colours.get(mechanism.id)):
+                if isinstance(value, dict | list):
+                    raise self.fail(
+                        spec.line, f"from_mechanisms: the key or colour of {mechanism.id} is a list"
+                    )
             codes.append(
                 Code(
                     name=mechanism.id,

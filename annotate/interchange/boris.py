@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotate import budgets
 from annotate.coding.records import Annotation, CodingData, MediaRef, make_attrs
 from annotate.coding.schemes import (
     ATTRIBUTES_TIER,
@@ -37,6 +38,8 @@ from annotate.coding.schemes import (
     Tier,
 )
 from annotate.errors import InterchangeError
+from annotate.interchange.times import seconds_value
+from annotate.io.file_bytes import read_limited
 
 NO_SUBJECT = "No focal subject"
 _KEY_SUFFIX = re.compile(r"\s*\([^()]\)\s*$")
@@ -62,12 +65,33 @@ def clean_modifier(value: str) -> str:
     return _KEY_SUFFIX.sub("", value).strip()
 
 
-def _modifier_sets(raw: object) -> tuple[ModifierSet, ...]:
+def _mapping(value: object, what: str, path: Path) -> dict[str, Any]:
+    """`value` as a mapping ({} for null), else an error naming `what`."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InterchangeError(f"{what} must be a mapping, got {_shown(value)}", path)
+    return value
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:40]}{'...' if len(text) > 40 else ''}"
+
+
+def _order(key: object) -> int:
+    text = str(key)
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+def _modifier_sets(raw: object, what: str, path: Path) -> tuple[ModifierSet, ...]:
     if not isinstance(raw, dict):
         return ()
     sets = []
-    for key in sorted(raw, key=lambda k: int(k) if str(k).isdigit() else 0):
-        item = raw[key]
+    for key in sorted(raw, key=_order):
+        item = _mapping(raw[key], f"{what}, modifier set {key}", path)
+        if not isinstance(item.get("values", ()), list | tuple):
+            raise InterchangeError(f"{what}, modifier set {key}: 'values' must be a list", path)
         values = (
             ()
             if item.get("type") == 2
@@ -86,16 +110,16 @@ def _ethogram(project: dict[str, Any], path: Path) -> list[Code]:
     if not isinstance(raw, dict):
         raise InterchangeError("'behaviors_conf' is not a mapping", path)
     codes: dict[str, Code] = {}
-    for index in sorted(raw, key=lambda k: int(k) if str(k).isdigit() else 0):
+    for index in sorted(raw, key=_order):
         item = raw[index]
-        if not isinstance(item, dict) or not item.get("code"):
+        if not isinstance(item, dict) or not str(item.get("code") or "").strip():
             raise InterchangeError(f"behaviors_conf entry {index} has no 'code'", path)
         codes[str(item["code"])] = Code(
             name=str(item["code"]),
             type=STATE if _is_state(str(item.get("type", ""))) else POINT,
             key=str(item.get("key") or "") or None,
             description=str(item.get("description", "")),
-            modifiers=_modifier_sets(item.get("modifiers")),
+            modifiers=_modifier_sets(item.get("modifiers"), f"behaviors_conf entry {index}", path),
         )
     return list(codes.values())
 
@@ -199,32 +223,42 @@ def pair_events(
     return [a for _, _, a in result], warnings
 
 
-def _player_files(observation: dict[str, Any]) -> dict[str, list[str]]:
+def _player_files(observation: dict[str, Any], where: str, path: Path) -> dict[str, list[str]]:
     files = observation.get("file") or {}
     if not isinstance(files, dict):
         return {}
-    return {str(k): [str(f) for f in v] for k, v in files.items() if isinstance(v, list)}
+    for player, names in files.items():
+        if isinstance(names, list) and not all(isinstance(n, str) for n in names):
+            raise InterchangeError(f"{where}: player {player}'s files must be file names", path)
+    return {str(k): list(v) for k, v in files.items() if isinstance(v, list)}
 
 
-def _media(observation: dict[str, Any], part: str) -> list[MediaRef]:
-    info = observation.get("media_info") or {}
-    lengths = info.get("length") or {}
-    offsets = info.get("offset") or {}
-    time_offset = float(observation.get("time offset") or 0.0)
+def _media(observation: dict[str, Any], part: str, path: Path) -> list[MediaRef]:
+    where = f"observation '{part}'"
+    info = _mapping(observation.get("media_info"), f"{where}: 'media_info'", path)
+    lengths = _mapping(info.get("length"), f"{where}: media_info 'length'", path)
+    offsets = _mapping(info.get("offset"), f"{where}: media_info 'offset'", path)
+
+    def seconds(value: object, what: str) -> float:
+        return seconds_value(value, f"{where}: {what}", path, allow_negative=True)
+
+    time_offset = seconds(observation.get("time offset") or 0.0, "'time offset'")
     media = []
-    for player, files in sorted(_player_files(observation).items()):
-        start = time_offset + (float(offsets.get(player) or 0.0) if player != "1" else 0.0)
+    for player, files in sorted(_player_files(observation, where, path).items()):
+        offset = seconds(offsets.get(player) or 0.0, f"offset of player {player}")
+        start = time_offset + (offset if player != "1" else 0.0)
         for name in files:
             length = lengths.get(name)
+            duration = None if length is None else seconds(length, f"length of '{name}'")
             media.append(
                 MediaRef(
                     url=name,
                     time_origin_s=-start if start else 0.0,
-                    duration_s=None if length is None else float(length),
+                    duration_s=duration,
                     part=part if player == "1" else f"{part}#player{player}",
                 )
             )
-            start += float(length or 0.0)
+            start += duration or 0.0
     return media
 
 
@@ -240,16 +274,23 @@ def _observation_events(
     observation: dict[str, Any], obs_id: str, media: list[MediaRef], path: Path
 ) -> list[Event]:
     events = []
-    for index, raw in enumerate(observation.get("events") or []):
+    raw_events = observation.get("events") or []
+    if not isinstance(raw_events, list):
+        raise InterchangeError(
+            f"observation '{obs_id}': 'events' must be a list, got {_shown(raw_events)}", path
+        )
+    for index, raw in enumerate(raw_events):
         where = f"observation '{obs_id}', event {index + 1}"
         if not isinstance(raw, list) or len(raw) < 3:
             raise InterchangeError(
-                f"{where}: expected [time, subject, code, modifiers, comment], got {raw!r}", path
+                f"{where}: expected [time, subject, code, modifiers, comment], got {_shown(raw)}",
+                path,
             )
-        try:
-            time_s = float(raw[0])
-        except (TypeError, ValueError):
-            raise InterchangeError(f"{where}: time {raw[0]!r} is not a number", path) from None
+        if any(isinstance(v, dict | list) for v in raw):
+            raise InterchangeError(f"{where}: a field is a list or mapping, not a value", path)
+        time_s = seconds_value(raw[0], f"{where}: time", path)
+        if not str(raw[2] or "").strip():
+            raise InterchangeError(f"{where}: the behaviour code is empty", path)
         fields = [*raw, "", "", ""]
         events.append(
             Event(
@@ -267,10 +308,15 @@ def _observation_events(
     return events
 
 
-def _attributes(project: dict[str, Any]) -> list[Attribute]:
+def _attributes(project: dict[str, Any], path: Path) -> list[Attribute]:
     kinds = {"numeric": "number", "text": "text", "value from set": "choice"}
     attributes = []
-    for raw in (project.get("independent_variables") or {}).values():
+    for key, raw in _mapping(
+        project.get("independent_variables"), "'independent_variables'", path
+    ).items():
+        raw = _mapping(raw, f"independent variable {key}", path)
+        if not str(raw.get("label") or "").strip():
+            raise InterchangeError(f"independent variable {key} has no 'label'", path)
         values = tuple(
             v.strip() for v in str(raw.get("possible values", "")).split(",") if v.strip()
         )
@@ -286,6 +332,24 @@ def _attributes(project: dict[str, Any]) -> list[Attribute]:
     return attributes
 
 
+def _load_json(path: Path) -> Any:
+    """The project's JSON, within budgets.TEXT_MAX_BYTES (NaN and Infinity are read as floats
+    and refused where they stand, as times)."""
+    data = read_limited(path, budgets.TEXT_MAX_BYTES, InterchangeError)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InterchangeError("not a UTF-8 text file (is it a BORIS project?)", path) from None
+    except json.JSONDecodeError as exc:
+        raise InterchangeError(
+            f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})", path
+        ) from None
+    except ValueError as exc:  # a 5000-digit number
+        raise InterchangeError(f"not a valid BORIS project ({exc})", path) from None
+    except RecursionError:
+        raise InterchangeError("JSON nested too deep for a BORIS project", path) from None
+
+
 def read_boris(path: Path | str, coder: str = "") -> CodingData:
     """Read a BORIS project: every observation, as parts of one CodingData.
 
@@ -298,26 +362,18 @@ def read_boris(path: Path | str, coder: str = "") -> CodingData:
             message names the observation and event (or the JSON line) at fault.
     """
     path = Path(path)
-    try:
-        project = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InterchangeError("file not found", path) from None
-    except json.JSONDecodeError as exc:
-        raise InterchangeError(
-            f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})", path
-        ) from None
-    except UnicodeDecodeError:
-        raise InterchangeError("not a text file (is it a BORIS project?)", path) from None
+    project = _load_json(path)
     if not isinstance(project, dict) or not isinstance(project.get("observations"), dict):
-        raise InterchangeError("not a BORIS project (no 'observations')", path)
+        raise InterchangeError("not a BORIS project (no 'observations' mapping)", path)
     codes = _ethogram(project, path)
     by_code = {c.name: c for c in codes}
-    attributes = _attributes(project)
+    attributes = _attributes(project, path)
     annotations: list[Annotation] = []
     media: list[MediaRef] = []
     warnings: list[str] = []
     for obs_id, observation in project["observations"].items():
-        obs_media = _media(observation, obs_id)
+        observation = _mapping(observation, f"observation '{obs_id}'", path)
+        obs_media = _media(observation, obs_id, path)
         media += obs_media
         events = _observation_events(
             observation, obs_id, [m for m in obs_media if m.part == obs_id], path
@@ -327,10 +383,20 @@ def read_boris(path: Path | str, coder: str = "") -> CodingData:
         paired, notes = pair_events(events, by_code, end, {"part": obs_id})
         warnings += notes
         annotations += paired
+        values = _mapping(
+            observation.get("independent_variables"),
+            f"observation '{obs_id}': 'independent_variables'",
+            path,
+        )
         for attribute in attributes:
-            value = str(
-                (observation.get("independent_variables") or {}).get(attribute.name, "")
-            ).strip()
+            value = values.get(attribute.name, "")
+            if isinstance(value, dict | list):
+                raise InterchangeError(
+                    f"observation '{obs_id}': independent variable '{attribute.name}' must be "
+                    "a value",
+                    path,
+                )
+            value = str(value if value is not None else "").strip()
             if value:
                 annotations.append(
                     Annotation(
@@ -346,7 +412,10 @@ def read_boris(path: Path | str, coder: str = "") -> CodingData:
                     )
                 )
     used = {a.tier for a in annotations if a.tier != ATTRIBUTES_TIER}
-    subjects = [str(s.get("name")) for s in (project.get("subjects_conf") or {}).values()]
+    subjects = [
+        str(_mapping(s, f"subjects_conf entry {k}", path).get("name"))
+        for k, s in _mapping(project.get("subjects_conf"), "'subjects_conf'", path).items()
+    ]
     subjects += [NO_SUBJECT] if NO_SUBJECT in used or not subjects else []
     subjects += sorted(used - set(subjects))
     unknown = sorted({a.code for a in annotations if a.tier != ATTRIBUTES_TIER} - set(by_code))

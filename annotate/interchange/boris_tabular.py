@@ -15,10 +15,14 @@ import csv
 import dataclasses
 from pathlib import Path
 
+from annotate import budgets
 from annotate.coding.records import Annotation, CodingData, MediaRef, make_attrs
 from annotate.coding.schemes import POINT, STATE, Code
 from annotate.errors import InterchangeError
 from annotate.interchange.boris import NO_SUBJECT, Event, build_scheme, pair_events
+from annotate.interchange.times import seconds_value
+from annotate.io.csv_errors import csv_problem
+from annotate.io.file_bytes import read_limited
 
 _EVENT_COLUMNS = ("Time", "Subject", "Behavior", "Status")
 _AGGREGATED_COLUMNS = ("Observation id", "Subject", "Behavior", "Start (s)", "Stop (s)")
@@ -26,30 +30,31 @@ _AGGREGATED_COLUMNS = ("Observation id", "Subject", "Behavior", "Start (s)", "St
 
 def _rows(path: Path) -> list[list[str]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InterchangeError("file not found", path) from None
+        text = read_limited(path, budgets.TEXT_MAX_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InterchangeError("not UTF-8 text", path) from None
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first or path.suffix.lower() == ".tsv" else ","
-    return list(csv.reader(text.splitlines(), delimiter=delimiter))
+    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise InterchangeError(f"line {reader.line_num + 1}: {csv_problem(exc)}", path) from None
 
 
 def is_boris_export(path: Path) -> bool:
-    """Whether a .csv / .tsv file looks like one of BORIS's event exports."""
+    """Whether a .csv / .tsv file looks like one of BORIS's event exports: its first cell is
+    'Observation id' (only the file's start is read)."""
     try:
-        rows = _rows(path)[:60]
-    except InterchangeError:
+        with path.open("rb") as handle:
+            start = handle.read(64)
+    except OSError:
         return False
-    return bool(rows) and bool(rows[0]) and rows[0][0] == "Observation id"
+    return start.removeprefix(b"\xef\xbb\xbf").lstrip(b'"').startswith(b"Observation id")
 
 
 def _number(value: str, what: str, line: int, path: Path) -> float:
-    try:
-        return float(value)
-    except ValueError:
-        raise InterchangeError(f"line {line}: {what} '{value}' is not a number", path) from None
+    return seconds_value(value, f"line {line}: {what}", path)
 
 
 def _subject(value: str) -> str:
@@ -102,6 +107,8 @@ def _read_events(path: Path, rows: list[list[str]], coder: str) -> CodingData:
                 f"line {line}: Status '{cells[col['Status']]}' is not START, STOP or POINT", path
             )
         code = cells[col["Behavior"]]
+        if not code.strip():
+            raise InterchangeError(f"line {line}: the Behavior is empty", path)
         kinds.setdefault(code, POINT if status == "POINT" else STATE)
         media = cells[col["Media file path"]] if "Media file path" in col else ""
         events.append(
@@ -146,6 +153,12 @@ def _read_aggregated(path: Path, rows: list[list[str]], coder: str) -> CodingDat
         kind = POINT if get("Behavior type").upper() == "POINT" else STATE
         start = _number(get("Start (s)"), "Start (s)", line, path)
         stop = start if kind == POINT else _number(get("Stop (s)"), "Stop (s)", line, path)
+        if stop < start:
+            raise InterchangeError(
+                f"line {line}: Stop (s) {stop} is before Start (s) {start}", path
+            )
+        if not get("Behavior").strip():
+            raise InterchangeError(f"line {line}: the Behavior is empty", path)
         obs_ids.add(get("Observation id"))
         kinds.setdefault(get("Behavior"), kind)
         media_name = Path(get("Media file")).name if get("Media file") else ""

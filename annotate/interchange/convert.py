@@ -19,6 +19,7 @@ from annotate.interchange.boris import read_boris
 from annotate.interchange.boris_tabular import is_boris_export, read_boris_export
 from annotate.interchange.eaf import read_eaf, write_eaf
 from annotate.interchange.tables import read_csv, read_parquet, write_csv, write_parquet
+from annotate.interchange.times import check_coding_data
 
 INPUT_FORMATS = (".eaf", ".eaf.gz", ".boris", ".csv", ".tsv", ".parquet")
 OUTPUT_FORMATS = (".eaf", ".eaf.gz", ".csv", ".parquet")
@@ -41,6 +42,12 @@ def read_any(path: Path | str, coder: str = "") -> CodingData:
         InterchangeError: unknown extension, or the file is malformed (naming the line or element).
     """
     path = Path(path)
+    data = _read_by_format(path, coder)
+    check_coding_data(data, path)
+    return data
+
+
+def _read_by_format(path: Path, coder: str) -> CodingData:
     kind = file_format(path)
     if kind in (".eaf", ".eaf.gz"):
         return read_eaf(path, coder)
@@ -48,6 +55,12 @@ def read_any(path: Path | str, coder: str = "") -> CodingData:
         return read_boris(path, coder)
     if kind in (".csv", ".tsv") and path.exists() and is_boris_export(path):
         return read_boris_export(path, coder)
+    if kind == ".tsv":
+        raise InterchangeError(
+            "a .tsv file is read as a BORIS export, and this one is not (its first cell is not "
+            "'Observation id'); our own tables are .csv or .parquet",
+            path,
+        )
     if kind == ".csv":
         data = read_csv(path)
     elif kind == ".parquet":

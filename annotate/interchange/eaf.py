@@ -29,7 +29,13 @@ from annotate.errors import InterchangeError
 from annotate.interchange import eaf_build
 from annotate.interchange.eaf_derive import derive_scheme
 from annotate.interchange.eaf_times import annotation_spans
-from annotate.interchange.eaf_xml import EafDocument, XmlNode, eaf_to_bytes, parse_eaf
+from annotate.interchange.eaf_xml import (
+    EafDocument,
+    XmlNode,
+    eaf_to_bytes,
+    parse_eaf,
+    time_origin_ms,
+)
 
 META_KEY = "eaf"
 SCHEME_PROPERTY = "annotate.scheme"
@@ -46,7 +52,7 @@ def _media(header: XmlNode) -> tuple[MediaRef, ...]:
                 url=node.attrs.get("MEDIA_URL", ""),
                 relative_url=node.attrs.get("RELATIVE_MEDIA_URL", ""),
                 mime_type=node.attrs.get("MIME_TYPE", ""),
-                time_origin_s=float(origin) / 1000.0 if origin else 0.0,
+                time_origin_s=time_origin_ms(origin) / 1000.0,
                 extracted_from=node.attrs.get("EXTRACTED_FROM", ""),
             )
         )
@@ -144,6 +150,12 @@ def data_from_eaf(doc: EafDocument, path: Path, coder: str = "") -> CodingData:
             continue
         for a in tier.annotations:
             span = spans[a.id]
+            if span.end_ms < span.start_ms:
+                raise InterchangeError(
+                    f"line {a.line}: annotation {a.id} ends ({span.end_ms:g} ms) before it "
+                    f"starts ({span.start_ms:g} ms)",
+                    path,
+                )
             unaligned = {(False, False): "both", (False, True): "start", (True, False): "end"}
             attrs = {
                 "eaf.id": a.id,

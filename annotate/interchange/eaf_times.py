@@ -40,16 +40,14 @@ def tiers_parents_first(tiers: list[EafTier]) -> list[EafTier]:
     by_id = {t.id: t for t in tiers}
     done: dict[str, EafTier] = {}
 
-    def visit(tier: EafTier, depth: int) -> None:
-        if tier.id in done or depth > len(tiers):
-            return
-        parent = by_id.get(tier.parent)
-        if parent is not None:
-            visit(parent, depth + 1)
-        done[tier.id] = tier
-
     for tier in tiers:
-        visit(tier, 0)
+        ancestors: list[EafTier] = []  # the tier, then its parent, ... up to one already placed
+        current: EafTier | None = tier
+        while current is not None and current.id not in done and len(ancestors) <= len(tiers):
+            ancestors.append(current)
+            current = by_id.get(current.parent)
+        for ancestor in reversed(ancestors):
+            done.setdefault(ancestor.id, ancestor)
     return list(done.values())
 
 
@@ -135,22 +133,25 @@ def annotation_spans(doc: EafDocument, constraints: dict[str, str]) -> dict[str,
             if a.alignable:
                 spans[a.id] = Span(slots[a.ts1], slots[a.ts2], a.ts1 in aligned, a.ts2 in aligned)
 
-    def span_of(annotation_id: str, depth: int = 0) -> Span:
-        if annotation_id in spans:
-            return spans[annotation_id]
-        a = owners[annotation_id]
-        parent = span_of(a.ref, depth + 1) if depth < len(owners) else Span(0.0, 0.0)
+    def span_within(a: EafAnnotation, parent: Span) -> Span:
         if a.id in order:
             position, count = order[a.id]
             step = (parent.end_ms - parent.start_ms) / count
-            span = Span(parent.start_ms + step * position, parent.start_ms + step * (position + 1))
-        else:
-            span = Span(parent.start_ms, parent.end_ms)
-        spans[annotation_id] = span
-        return span
+            return Span(parent.start_ms + step * position, parent.start_ms + step * (position + 1))
+        return Span(parent.start_ms, parent.end_ms)
 
     for annotation_id in owners:
-        span_of(annotation_id)
+        # Walk up to an annotation with a span, then give each one below it its span in turn:
+        # no recursion, so a long chain of references cannot exhaust the stack. (Cycles are
+        # refused when the file is parsed; the length bound only stops a document built in code.)
+        chain: list[EafAnnotation] = []
+        current = annotation_id
+        while current not in spans and current in owners and len(chain) <= len(owners):
+            chain.append(owners[current])
+            current = owners[current].ref
+        parent = spans.get(current, Span(0.0, 0.0))
+        for a in reversed(chain):
+            parent = spans[a.id] = span_within(a, parent)
     return spans
 
 

@@ -10,14 +10,16 @@ file and the line of the element at fault.
 
 from __future__ import annotations
 
-import gzip
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from annotate import budgets
 from annotate.errors import InterchangeError
+from annotate.io.file_bytes import read_limited
 
 _TIER_ATTRS = {
     "TIER_ID": "id",
@@ -147,6 +149,14 @@ class EafDocument:
         return [n for n in self.after if n.tag == tag]
 
 
+class _TooDeepError(Exception):
+    """Elements nested deeper than budgets.XML_MAX_DEPTH (raised inside expat's callback)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class _Builder:
     """Builds XmlNodes from expat events, remembering each element's line."""
 
@@ -159,6 +169,8 @@ class _Builder:
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         self.flush()
+        if len(self.stack) >= budgets.XML_MAX_DEPTH:
+            raise _TooDeepError(self.parser.CurrentLineNumber)
         node = XmlNode(tag, dict(attrs))
         self.lines[id(node)] = self.parser.CurrentLineNumber
         if self.stack:
@@ -184,18 +196,8 @@ class _Builder:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InterchangeError("file not found", path) from None
-    except OSError as exc:
-        raise InterchangeError(f"cannot be read: {exc.strerror}", path) from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InterchangeError(f"damaged gzip file ({exc})", path) from None
-    return data
+    """The document's bytes, inflated when gzipped, within budgets.EAF_MAX_BYTES."""
+    return read_limited(path, budgets.EAF_MAX_BYTES, InterchangeError, gunzip=True)
 
 
 def _parse_tree(data: bytes, path: Path) -> tuple[XmlNode, dict[int, int]]:
@@ -212,6 +214,12 @@ def _parse_tree(data: bytes, path: Path) -> tuple[XmlNode, dict[int, int]]:
         raise InterchangeError(
             f"line {exc.lineno}, column {exc.offset + 1}: not well-formed XML "
             f"({expat.ErrorString(exc.code)})",
+            path,
+        ) from None
+    except _TooDeepError as exc:
+        raise InterchangeError(
+            f"line {exc.line}: elements nested deeper than {budgets.XML_MAX_DEPTH} levels "
+            "(an ELAN file nests about 6)",
             path,
         ) from None
     if builder.root is None:
@@ -245,6 +253,18 @@ def _annotation(node: XmlNode, line: int, path: Path) -> EafAnnotation:
     if inner.tag == "ALIGNABLE_ANNOTATION" and not (annotation.ts1 and annotation.ts2):
         raise InterchangeError(
             f"line {line}: ALIGNABLE_ANNOTATION {annotation.id} lacks a time slot ref", path
+        )
+    if inner.tag == "ALIGNABLE_ANNOTATION" and annotation.ref:
+        raise InterchangeError(
+            f"line {line}: ALIGNABLE_ANNOTATION {annotation.id} has an ANNOTATION_REF "
+            f"('{annotation.ref}'), which only a REF_ANNOTATION may have",
+            path,
+        )
+    if inner.tag == "REF_ANNOTATION" and (annotation.ts1 or annotation.ts2):
+        raise InterchangeError(
+            f"line {line}: REF_ANNOTATION {annotation.id} has a time slot ref, which only an "
+            "ALIGNABLE_ANNOTATION may have",
+            path,
         )
     if inner.tag == "REF_ANNOTATION" and not annotation.ref:
         raise InterchangeError(
@@ -293,6 +313,33 @@ def _time_slots(node: XmlNode, lines: dict[int, int], doc: EafDocument, path: Pa
         doc.lines[slot_id] = line
 
 
+def time_origin_ms(text: str) -> float:
+    """A MEDIA_DESCRIPTOR's TIME_ORIGIN in milliseconds ('' is 0).
+
+    Raises:
+        ValueError: not a finite number of 0 or more milliseconds.
+    """
+    if not text:
+        return 0.0
+    value = float(text) if "_" not in text else math.nan
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(text)
+    return value
+
+
+def _check_time_origins(header: XmlNode, lines: dict[int, int], path: Path) -> None:
+    for node in header.find_all("MEDIA_DESCRIPTOR"):
+        origin = node.attrs.get("TIME_ORIGIN", "")
+        try:
+            time_origin_ms(origin)
+        except ValueError:
+            raise InterchangeError(
+                f"line {lines.get(id(node), 0)}: MEDIA_DESCRIPTOR TIME_ORIGIN '{origin}' is not "
+                "a number of 0 or more milliseconds",
+                path,
+            ) from None
+
+
 def parse_eaf(path: Path | str) -> EafDocument:
     """Read an .eaf (or gzipped .eaf.gz) file.
 
@@ -313,11 +360,20 @@ def parse_eaf(path: Path | str) -> EafDocument:
     seen_header = seen_tiers = False
     for child in root.children:
         if child.tag == "HEADER":
+            _check_time_origins(child, lines, path)
             doc.header, seen_header = child, True
         elif child.tag == "TIME_ORDER":
             _time_slots(child, lines, doc, path)
         elif child.tag == "TIER":
-            doc.tiers.append(_tier(child, lines, path))
+            tier = _tier(child, lines, path)
+            first = next((t for t in doc.tiers if t.id == tier.id), None)
+            if first is not None:
+                raise InterchangeError(
+                    f"line {tier.line}: tier id '{tier.id}' used twice (first on line "
+                    f"{first.line}); ELAN tier ids are unique",
+                    path,
+                )
+            doc.tiers.append(tier)
             seen_tiers = True
         elif not seen_header and not seen_tiers:
             doc.before.append(child)
@@ -357,6 +413,40 @@ def check_references(doc: EafDocument, path: Path | str) -> None:
                     raise InterchangeError(
                         f"line {a.line}: annotation {a.id} refers to unknown annotation {ref}", path
                     )
+    _check_no_cycles(doc, path)
+
+
+def _check_no_cycles(doc: EafDocument, path: Path | str) -> None:
+    """Refuse a tier that is its own ancestor, and a reference annotation that refers (through
+    others) to itself: it would have no time. Walks each chain once, without recursion."""
+    parents = {t.id: t.parent for t in doc.tiers}
+    for tier in doc.tiers:
+        seen, current = {tier.id}, tier.parent
+        while current:
+            if current in seen:
+                raise InterchangeError(
+                    f"line {tier.line}: tier '{tier.id}' is its own ancestor (through its "
+                    f"PARENT_REF '{tier.parent}')",
+                    path,
+                )
+            seen.add(current)
+            current = parents.get(current, "")
+    refs = {a.id: a for t in doc.tiers for a in t.annotations}
+    grounded: set[str] = set()  # ids whose chain ends at an alignable annotation
+    for start in refs.values():
+        chain: list[str] = []
+        link = start
+        while not link.alignable and link.id not in grounded:
+            if link.id in chain:
+                raise InterchangeError(
+                    f"line {start.line}: REF_ANNOTATION {start.id} refers to itself through "
+                    f"{len(chain) - chain.index(link.id)} annotation(s) (from "
+                    f"{link.id}); a reference must end at an aligned annotation",
+                    path,
+                )
+            chain.append(link.id)
+            link = refs[link.ref]
+        grounded.update(chain)
 
 
 def _element(node: XmlNode) -> ET.Element:

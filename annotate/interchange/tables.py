@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from annotate import budgets
 from annotate.coding.files import write_bytes, write_with
 from annotate.coding.records import (
     COL_ATTRS,
@@ -51,6 +52,9 @@ from annotate.coding.records import (
 )
 from annotate.coding.schemes import POINT, STATE, Code, Scheme, Tier
 from annotate.errors import InterchangeError, SchemeError
+from annotate.interchange.times import seconds_value
+from annotate.io.csv_errors import csv_problem
+from annotate.io.file_bytes import read_limited
 
 _REQUIRED = (COL_TIER, COL_CODE, COL_START)
 _STAMPS = ("created", "updated")
@@ -149,21 +153,15 @@ def write_parquet(
 
 
 def _float(value: object, column: str, line: int, path: Path) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InterchangeError(
-            f"line {line}: column '{column}': '{value}' is not a number of seconds", path
-        ) from None
-    if not math.isfinite(number):
-        raise InterchangeError(
-            f"line {line}: column '{column}': '{value}' is not a finite time", path
-        )
-    return number
+    return seconds_value(value, f"line {line}: column '{column}':", path)
 
 
 def _annotation(row: dict[str, Any], line: int, path: Path) -> Annotation:
+    if None in row:  # DictReader puts a row's extra cells under the key None
+        raise InterchangeError(f"line {line}: more cells than the header has columns", path)
     text = {k: "" if v is None else str(v) for k, v in row.items()}
+    if not text[COL_TIER]:
+        raise InterchangeError(f"line {line}: column 'tier' is empty", path)
     start = _float(row[COL_START], COL_START, line, path)
     end = start if text.get(COL_END, "") == "" else _float(row[COL_END], COL_END, line, path)
     if end < start:
@@ -232,16 +230,33 @@ def read_csv(path: Path | str) -> CodingData:
             line).
     """
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")  # no newline translation: csv does it
-    except FileNotFoundError:
-        raise InterchangeError("file not found", path) from None
+    try:  # no newline translation: csv does it
+        text = read_limited(path, budgets.TEXT_MAX_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InterchangeError("not UTF-8 text", path) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    _check_columns(reader.fieldnames or [], path)
-    annotations = [_annotation(row, reader.line_num, path) for row in reader]
+    try:
+        _check_columns(reader.fieldnames or [], path)
+        annotations = [_annotation(row, reader.line_num, path) for row in reader]
+    except csv.Error as exc:
+        raise InterchangeError(f"line {reader.line_num + 1}: {csv_problem(exc)}", path) from None
     return CodingData(table_scheme(annotations, path), tuple(annotations), (), str(path))
+
+
+def _check_parquet_size(path: Path) -> None:
+    """Refuse, from its footer alone, a Parquet file that inflates past budgets.TEXT_MAX_BYTES."""
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except FileNotFoundError:
+        raise InterchangeError("file not found", path) from None
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InterchangeError(f"not a readable Parquet file ({exc})", path) from None
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if size > budgets.TEXT_MAX_BYTES:
+        limit = budgets.TEXT_MAX_BYTES // budgets.MiB
+        raise InterchangeError(
+            f"inflates to more than {limit} MiB, the most this reader takes", path
+        )
 
 
 def read_parquet(path: Path | str) -> CodingData:
@@ -251,6 +266,7 @@ def read_parquet(path: Path | str) -> CodingData:
         InterchangeError: not a Parquet file, a missing column, or bad values (naming the row).
     """
     path = Path(path)
+    _check_parquet_size(path)
     try:
         table = pq.read_table(path)
     except FileNotFoundError:

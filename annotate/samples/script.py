@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from annotate.errors import ConfigError
+from annotate.io.yaml_files import load_yaml_lines
 
 LOOK_YAW_DEG = 35.0  # head turn toward the partner
 AWAY_YAW_DEG = 40.0
@@ -297,4 +298,4 @@ def script_from_dict(data: dict[str, Any], source: str = "<script>") -> Script:
 
 def load_script(path: Path) -> Script:
     """Read a script saved beside a sample clip."""
-    return script_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+    return script_from_dict(load_yaml_lines(path, ConfigError), str(path))

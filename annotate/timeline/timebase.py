@@ -25,7 +25,7 @@ from annotate.errors import AlignmentError
 
 Seconds = TypeVar("Seconds", float, NDArray[np.float64])
 
-_CLOCK = re.compile(r"^(-)?(?:(\d+):)?(\d+):(\d+(?:\.\d*)?)$")
+_CLOCK = re.compile(r"^(-)?(?:(\d{1,9}):)?(\d{1,9}):(\d{1,9}(?:\.\d*)?)$")
 
 
 def parse_seconds(text: str) -> float:
@@ -43,7 +43,7 @@ def parse_seconds(text: str) -> float:
         total = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
         return -total if sign else total
     try:
-        number = float(value)
+        number = float(value) if "_" not in value else math.nan  # float() takes '1_0' as 10
     except ValueError:
         number = math.nan
     if not math.isfinite(number):

@@ -188,3 +188,84 @@ def test_sync_points_from_a_csv_of_clock_times(tmp_path: Path) -> None:
     assert "facilitator rings the bell" in outcome.stdout
     record = json.loads(out.read_text())
     assert record["offset_s"] + (1 + record["drift"]) * 36185.0 == pytest.approx(0.0, abs=0.05)
+
+
+# --- issue 10: whole or nothing, and budgets ---------------------------------------------
+
+
+def test_a_failing_png_leaves_no_csv_or_markdown_and_the_rerun_is_not_refused(
+    tmp_path: Path, study_dir: Path, mechanisms_yaml: Path
+) -> None:
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the picture's folder should be")
+    out = tmp_path / "table.csv"
+    args = ("mechanisms", "table", study_dir, "--out", out, "--mechanisms", mechanisms_yaml)
+    failed = run(*args, "--heatmap", blocker / "table.png")
+    assert failed.exit_code == 1 and failed.error.startswith(f"error: {blocker / 'table.png'}: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not_a_folder"]  # nothing, no temp
+    again = run(*args)  # not refused as "exists already"
+    assert again.exit_code == 0, again.error
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "not_a_folder",
+        "table.csv",
+        "table.md",
+        "table.png",
+    ]
+
+
+def test_a_failed_forced_rerun_keeps_the_previous_outputs(
+    tmp_path: Path, study_dir: Path, mechanisms_yaml: Path
+) -> None:
+    out = tmp_path / "table.csv"
+    args = ("mechanisms", "table", study_dir, "--out", out, "--mechanisms", mechanisms_yaml)
+    assert run(*args).exit_code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    (tmp_path / "blocker").write_text("x")
+    failed = run(*args, "--force", "--heatmap", tmp_path / "blocker" / "t.png")
+    assert failed.exit_code == 1
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "blocker"} == before
+
+
+def test_a_mechanism_csv_with_3000_programmes_is_refused(
+    tmp_path: Path, mechanisms_yaml: Path
+) -> None:
+    """The attack's file took 2.5 GB for its heat map; the table holds at most 100 programmes."""
+    import tracemalloc
+
+    source = tmp_path / "wide.csv"
+    rows = "".join(f"P{i},1,M4,1\n" for i in range(3000))
+    source.write_text("programme,session,mechanism,present\n" + rows)
+    tracemalloc.start()
+    outcome = run(
+        "mechanisms", "table", source, "--out", tmp_path / "t.csv", "--mechanisms", mechanisms_yaml
+    )
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert outcome.exit_code == 1
+    assert outcome.error == (
+        f"error: {source}: line 102: more than 100 programmes, the most one table (and its heat "
+        "map) holds; split the input"
+    )
+    assert peak < 20 * 2**20, peak
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wide.csv"]
+
+
+def test_a_table_of_100_programmes_is_written(tmp_path: Path, mechanisms_yaml: Path) -> None:
+    source = tmp_path / "wide.csv"
+    rows = "".join(f"P{i},1,M4,1\n" for i in range(100))
+    source.write_text("programme,session,mechanism,present\n" + rows)
+    out = tmp_path / "t.csv"
+    outcome = run("mechanisms", "table", source, "--out", out, "--mechanisms", mechanisms_yaml)
+    assert outcome.exit_code == 0, outcome.error
+    assert out.read_text().splitlines()[0].count(",") == 100
+
+
+def test_a_mechanism_csv_field_over_the_limit_is_refused(
+    tmp_path: Path, mechanisms_yaml: Path
+) -> None:
+    source = tmp_path / "long.csv"
+    source.write_text('programme,session,mechanism,present\n"' + "x" * 140_000 + '",1,M4,1\n')
+    outcome = run(
+        "mechanisms", "table", source, "--out", tmp_path / "t.csv", "--mechanisms", mechanisms_yaml
+    )
+    assert outcome.error.startswith(f"error: {source}: a field is longer than 131,072 characters")

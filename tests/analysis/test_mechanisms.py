@@ -95,7 +95,7 @@ def test_malformed_config_is_refused_naming_file_and_key(
 
 
 def test_missing_config_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="mechanisms file not found"):
+    with pytest.raises(ConfigError, match="file not found"):
         load_mechanisms(tmp_path / "absent.yaml")
 
 

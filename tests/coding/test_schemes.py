@@ -21,7 +21,7 @@ from annotate.coding.schemes import (
     check_scheme,
 )
 from annotate.config import config_dir
-from annotate.errors import SchemeError
+from annotate.errors import ConfigError, SchemeError
 from annotate.mechanisms import load_mechanisms
 
 MECHANISMS = yaml.safe_load((config_dir() / "mechanisms.yaml").read_text())["mechanisms"]
@@ -234,3 +234,43 @@ def test_scheme_json_round_trip(tiers: list[tuple[str, list[tuple[str, str]]]]) 
     )
     again = Scheme.from_json(scheme.to_json())
     assert again == scheme and again.digest() == scheme.digest()
+
+
+# --- issue 10, finding 5: scheme files that ended in a traceback ------------------------
+
+
+def _scheme_file(tmp_path: Path, body: str, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text('scheme: s\nversion: "1"\n' + body)
+    return path
+
+
+def test_a_list_as_a_scheme_colour_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = _scheme_file(
+        tmp_path, "tiers:\n  - name: t\n    codes:\n      - {name: a, colour: [1, 2]}\n"
+    )
+    with pytest.raises(SchemeError, match=r"line 6: code 'a': 'colour' must be text"):
+        load_scheme(path)
+
+
+def test_a_list_as_a_scheme_key_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = _scheme_file(tmp_path, "tiers:\n  - name: t\n    codes:\n      - {name: a, key: [1]}\n")
+    with pytest.raises(SchemeError, match=r"line 6: code 'a': 'key' must be text"):
+        load_scheme(path)
+
+
+def test_mechanisms_naming_a_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "mechs").mkdir()
+    path = _scheme_file(
+        tmp_path,
+        "mechanisms: mechs\ntiers:\n  - name: t\n    from_mechanisms: {where: [segments]}\n",
+    )
+    with pytest.raises(ConfigError, match=r"mechs: is a folder, not a file"):
+        load_scheme(path)
+
+
+def test_a_utf16_scheme_file_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "wide.yaml"
+    path.write_bytes('scheme: s\nversion: "1"\n'.encode("utf-16"))
+    with pytest.raises(SchemeError, match="is UTF-16 text; save it as UTF-8"):
+        load_scheme(path)

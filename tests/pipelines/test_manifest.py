@@ -87,3 +87,22 @@ def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "expected"), [("", "clip"), ("a b", "a_b"), ("é-1.x", "1.x")])
 def test_safe_ids(text: str, expected: str) -> None:
     assert safe_id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("m.csv", "path\nv/a\x00b.mp4\n", "line 2: 'path' holds a NUL character"),
+        ("m.yaml", '- path: "v/a\\0b.mp4"\n', "entry 1: 'path' holds a NUL character"),
+        ("m.yaml", "- path: [a.mp4, b.mp4]\n", "entry 1: 'path' must be a value, not a list"),
+        ("m.csv", 'path\n"' + "x" * 140_000 + '"\n', "a field is longer than 131,072"),
+    ],
+)
+def test_a_nul_in_a_manifest_path_is_refused(
+    name: str, text: str, message: str, tmp_path: Path
+) -> None:
+    """Issue 10: a NUL in a path ended in 'ValueError: embedded null byte'."""
+    path = write(tmp_path, name, text)
+    with pytest.raises(ConfigError) as info:
+        load_manifest(path)
+    assert str(info.value).startswith(f"{path}: ") and message in str(info.value)
