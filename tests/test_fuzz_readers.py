@@ -24,12 +24,12 @@ import pytest
 
 from annotate.analysis.programme_table import build_programme_table
 from annotate.coding.care_index import load_care_index
-from annotate.coding.project import import_file
 from annotate.coding.scheme_files import load_scheme
 from annotate.coding.store import AnnotationStore
 from annotate.config import config_dir, load_feature_config
 from annotate.errors import AnnotateError
 from annotate.interchange.convert import read_any, write_any
+from annotate.interchange.store_files import import_file
 from annotate.manifest_rows import read_manifest_rows
 from annotate.mechanisms import load_mechanisms
 
