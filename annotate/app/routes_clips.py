@@ -1,7 +1,8 @@
 """Endpoints for the page and the clips: the session, a clip's facts, its video and features.
 
     GET  /                          the page
-    GET  /api/session               coder, scheme, CARE-Index structure, the project's clips
+    GET  /api/session               coder, scheme, CARE-Index structure, the project's clips (names
+                                    relative to the project; no path of this machine)
     GET  /api/clip?clip=NAME        a clip's facts and frame times, what it lacks, its coders
     POST /api/clip/prepare?clip=    start making what it lacks (proxy, features)
     GET  /api/clip/status?clip=     progress of those
@@ -31,6 +32,9 @@ from annotate.video import ClipInfo
 
 STATIC = Path(__file__).resolve().parent / "static"
 NO_STORE = {"cache-control": "no-store"}
+# Participant video and data: never kept in a cache, never readable from another origin (the
+# guard adds Cross-Origin-Resource-Policy to every answer; this says it again where it matters).
+PRIVATE = {**NO_STORE, "cross-origin-resource-policy": "same-origin"}
 
 
 def tool_of(request: Request) -> Tool:
@@ -103,7 +107,6 @@ async def session(request: Request) -> Response:
             "scheme": scheme_json(coding.scheme),
             "care": care_config_json(coding.care),
             "project": project.root.name,
-            "database": str(coding.path),
             "clips": list(project.clips),
             "open_clip": project.first_clip,
         },
@@ -156,7 +159,8 @@ async def video(request: Request) -> Response:
     path = await run_in_threadpool(tool.video_file, info)
     if path is None:
         return JSONResponse({"error": "the browser proxy is not made yet"}, status_code=404)
-    return FileResponse(path, media_type="video/webm" if path.suffix == ".webm" else "video/mp4")
+    kind = "video/webm" if path.suffix == ".webm" else "video/mp4"
+    return FileResponse(path, media_type=kind, headers=PRIVATE)
 
 
 async def features(request: Request) -> Response:
@@ -166,7 +170,7 @@ async def features(request: Request) -> Response:
     document = await run_in_threadpool(tool.features, info)
     if document is None:
         return JSONResponse({"error": "this clip has no features yet"}, status_code=404)
-    return JSONResponse(document)
+    return JSONResponse(document, headers=PRIVATE)
 
 
 ROUTES = [
