@@ -31,10 +31,9 @@ from annotate.coding.schemes import Scheme
 from annotate.video import ClipInfo
 
 STATIC = Path(__file__).resolve().parent / "static"
+# Participant video and data are never kept in a cache (and, the guard's
+# Cross-Origin-Resource-Policy on every answer, never readable from another origin).
 NO_STORE = {"cache-control": "no-store"}
-# Participant video and data: never kept in a cache, never readable from another origin (the
-# guard adds Cross-Origin-Resource-Policy to every answer; this says it again where it matters).
-PRIVATE = {**NO_STORE, "cross-origin-resource-policy": "same-origin"}
 
 
 def tool_of(request: Request) -> Tool:
@@ -160,7 +159,7 @@ async def video(request: Request) -> Response:
     if path is None:
         return JSONResponse({"error": "the browser proxy is not made yet"}, status_code=404)
     kind = "video/webm" if path.suffix == ".webm" else "video/mp4"
-    return FileResponse(path, media_type=kind, headers=PRIVATE)
+    return FileResponse(path, media_type=kind, headers=NO_STORE)
 
 
 async def features(request: Request) -> Response:
@@ -170,7 +169,7 @@ async def features(request: Request) -> Response:
     document = await run_in_threadpool(tool.features, info)
     if document is None:
         return JSONResponse({"error": "this clip has no features yet"}, status_code=404)
-    return JSONResponse(document, headers=PRIVATE)
+    return JSONResponse(document, headers=NO_STORE)
 
 
 ROUTES = [
