@@ -37,8 +37,8 @@ from annotate.video import ClipInfo, probe
 from pipelines.cache import (
     CLIPS_DIR,
     WORK_DIR,
-    HashCache,
     WORKER_LOCK_NAME,
+    HashCache,
     batch_lock,
     clean_leftovers,
     result_key,

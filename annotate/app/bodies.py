@@ -122,7 +122,8 @@ class Body:
 
 
 def is_unicode(text: str) -> bool:
-    """Whether the text can be written as UTF-8 (JSON's \\ud800 escapes make strings that cannot)."""
+    """Whether the text can be written as UTF-8 (a JSON escape such as \\ud800 alone makes a
+    string that cannot)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -312,9 +312,7 @@ class CodingService:
         self._check(clip, revision)
         self._own(clip, annotation_id)
         picked = {k: v for k, v in changes.items() if k in EDITABLE}
-        stored = self._store.update(
-            annotation_id, who=self.coder, change_key=change_key, **picked
-        )
+        stored = self._store.update(annotation_id, who=self.coder, change_key=change_key, **picked)
         return Saved(self._written(clip), annotation_json(stored))
 
     def delete(

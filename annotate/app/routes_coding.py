@@ -31,7 +31,6 @@ from annotate.app.coding import EDITABLE, Saved
 from annotate.app.routes_clips import NO_STORE, clip_name, tool_of
 from annotate.coding.clips import ClipRef
 
-
 CHANGE_KEY_HEADER = "idempotency-key"
 _CHANGE_KEY = re.compile(r"[A-Za-z0-9_-]{16,100}")
 

@@ -92,9 +92,8 @@ def test_kill_9_of_a_batch_leaves_no_process_behind(tmp_path: Path) -> None:
         assert len(family) >= 3  # two workers and the resource tracker
         workers = {int(p) for p in (out / WORKER_LOCK_NAME).read_text().split()}
         assert len(workers) == 2 and workers <= set(family)
-        with pytest.raises(OutputError, match="another batch is running"):
-            with batch_lock(out):
-                pass
+        with pytest.raises(OutputError, match="another batch is running"), batch_lock(out):
+            pass
         killed_at = time.monotonic()
         os.kill(batch.pid, signal.SIGKILL)  # the batch only, as `kill -9 PID` does
         batch.wait(timeout=10)
@@ -131,9 +130,8 @@ def test_the_lock_refuses_a_second_batch_while_workers_live(tmp_path: Path) -> N
         message = (
             rf"worker processes of an earlier batch .* still running \(processes {worker.pid}\)"
         )
-        with pytest.raises(OutputError, match=message):
-            with batch_lock(out):
-                pass
+        with pytest.raises(OutputError, match=message), batch_lock(out):
+            pass
         with pytest.raises(OutputError, match="still running"):
             run_batch(manifest_of(grey_clip(tmp_path / "a.mp4", 1.0)), out, BatchOptions(workers=1))
     finally:
@@ -166,9 +164,8 @@ def test_a_worker_without_pdeathsig_ends_by_its_watchdog(tmp_path: Path) -> None
     child = int(parent.stdout.readline())
     try:
         assert alive(child)
-        with pytest.raises(OutputError, match="still running"):
-            with batch_lock(tmp_path):
-                pass
+        with pytest.raises(OutputError, match="still running"), batch_lock(tmp_path):
+            pass
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()
         assert wait_for(lambda: not alive(child), 3.0)
