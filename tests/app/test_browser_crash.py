@@ -154,7 +154,7 @@ def test_a_refused_change_is_not_retried_and_a_failing_server_is(
         page.keyboard.press("k")
         toast = page.wait_for_selector(".toast.warn", timeout=10_000)
         assert "lone surrogate" in toast.inner_text()
-        time.sleep(5)  # two retry periods: a 4xx is never sent again
+        time.sleep(4.5)  # two retry periods: a 4xx is never sent again
         assert posts == ["refuse"]
         page.keyboard.press("Escape")
         page.keyboard.press("ArrowRight")
