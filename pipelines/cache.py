@@ -23,6 +23,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ from annotate.video import file_sha256
 
 LOCK_NAME = ".batch.lock"
 WORKER_LOCK_NAME = ".batch.workers.lock"
+WORKER_GRACE_S = 3.0  # how long a new batch waits for the workers of a killed one to end
 STATE_DIR = ".state"
 WORK_DIR = ".work"
 CLIPS_DIR = "clips"
@@ -66,14 +68,16 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 @contextmanager
-def batch_lock(out: Path) -> Iterator[Path]:
+def batch_lock(out: Path, worker_grace_s: float = WORKER_GRACE_S) -> Iterator[Path]:
     """Hold OUT/.batch.lock for the block: a second batch on the same folder is refused, and so
     is a batch while workers of an earlier one still live.
 
     The locks are the operating system's (flock), so they are released when the processes end in
     any way (kill -9 included), and a batch that died leaves nothing to clean up by hand. The
     batch's own lock ends with the batch; OUT/.batch.workers.lock is held shared by the batch and
-    by each of its local workers (pipelines.lifeline), so it is free only once none of them lives.
+    by each of its local workers (pipelines.lifeline), so it is free only once none of them lives;
+    a batch started right after one was killed waits up to `worker_grace_s` for its workers to end
+    (they end with their batch within a fraction of a second).
 
     Raises:
         OutputError: another batch holds the folder, or workers of one still run.
@@ -93,7 +97,7 @@ def batch_lock(out: Path) -> Iterator[Path]:
                 "end, or use another --out",
                 out,
             ) from None
-        workers = _take_worker_lock(out)
+        workers = _take_worker_lock(out, worker_grace_s)
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
@@ -115,14 +119,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _take_worker_lock(out: Path) -> int:
-    """The worker lock, checked free (no worker of an earlier batch lives), then held shared
-    (this batch's workers share it); returns its descriptor."""
+def _take_worker_lock(out: Path, grace_s: float) -> int:
+    """The worker lock, checked free (no worker of an earlier batch lives, waiting up to
+    `grace_s` for them to end), then held shared (this batch's workers share it); returns its
+    descriptor."""
     path = out / WORKER_LOCK_NAME
     handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o666)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    deadline = time.monotonic() + grace_s
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
         noted = path.read_text(encoding="utf-8", errors="replace").split()
         living = [p for p in noted if p.isdigit() and _alive(int(p))]
         os.close(handle)
@@ -131,7 +142,7 @@ def _take_worker_lock(out: Path) -> int:
             f"(processes {', '.join(living) or 'unknown'}); wait for them to end, or use "
             "another --out",
             out,
-        ) from None
+        )
     os.ftruncate(handle, 0)
     fcntl.flock(handle, fcntl.LOCK_SH)  # shared from now on: this batch's workers join it
     return handle

@@ -130,7 +130,7 @@ def test_the_lock_refuses_a_second_batch_while_workers_live(tmp_path: Path) -> N
         message = (
             rf"worker processes of an earlier batch .* still running \(processes {worker.pid}\)"
         )
-        with pytest.raises(OutputError, match=message), batch_lock(out):
+        with pytest.raises(OutputError, match=message), batch_lock(out, worker_grace_s=0):
             pass
         with pytest.raises(OutputError, match="still running"):
             run_batch(manifest_of(grey_clip(tmp_path / "a.mp4", 1.0)), out, BatchOptions(workers=1))
@@ -164,7 +164,7 @@ def test_a_worker_without_pdeathsig_ends_by_its_watchdog(tmp_path: Path) -> None
     child = int(parent.stdout.readline())
     try:
         assert alive(child)
-        with pytest.raises(OutputError, match="still running"), batch_lock(tmp_path):
+        with pytest.raises(OutputError, match="still running"), batch_lock(tmp_path, 0):
             pass
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()
