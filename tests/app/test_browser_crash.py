@@ -131,7 +131,7 @@ def test_a_refused_change_is_not_retried_and_a_failing_server_is(
     clip = synthetic_clip(tmp_path)
     database = clip.parent / "annotate.sqlite"
     server = Server(clip)
-    answers = ["refuse", "fail", "fail"]
+    answers = ["refuse", "pass", "fail", "fail"]
     posts: list[str] = []
 
     def answer(route: Any) -> None:
@@ -151,17 +151,27 @@ def test_a_refused_change_is_not_retried_and_a_failing_server_is(
     try:
         page = open_page(browser, server.url)
         page.route("**/api/clip/annotations**", answer)
-        page.keyboard.press("k")
+        # two changes at once: the first is refused, the one queued behind it is still stored
+        page.evaluate(
+            """() => { for (const key of ["k", "v"])
+                document.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true })); }"""
+        )
         toast = page.wait_for_selector(".toast.warn", timeout=10_000)
         assert "lone surrogate" in toast.inner_text()
+        assert "1 change(s) were not saved" in toast.inner_text()
+        saved_item(page, "vocalises")
         time.sleep(4.5)  # two retry periods: a 4xx is never sent again
-        assert posts == ["refuse"]
+        assert posts == ["refuse", "pass"]
         page.keyboard.press("Escape")
         page.keyboard.press("ArrowRight")
-        page.keyboard.press("v")  # answered 500 twice, then stored
-        saved_item(page, "vocalises", timeout_s=20)
-        assert posts == ["refuse", "fail", "fail", "pass"]
+        page.keyboard.press("k")  # answered 500 twice, then stored
+        saved_item(page, "kisses", timeout_s=20)
+        assert posts == ["refuse", "pass", "fail", "fail", "pass"]
         assert save_state(page) == "saved"
     finally:
         server.stop()
-    assert [s.annotation.code for s in stored(database, bool)] == ["vocalises"]
+    found = stored(database, lambda a: len(a) == 2)
+    assert sorted((s.annotation.code, s.annotation.start_s) for s in found) == [
+        ("kisses", 0.04),
+        ("vocalises", 0.0),
+    ]

@@ -8,7 +8,8 @@
 // committed before it died is then answered as done, so only what is not stored yet is stored
 // and nothing is dropped or stored twice. A refusal (4xx) is never retried: 409 (changed in
 // another tab) drops the queue and reloads the stored state; any other 4xx (the store's checks,
-// a malformed request) does the same and shows the server's message.
+// a malformed request) drops that change only, and once the rest is stored the page reloads
+// the stored state and shows the server's message.
 
 import { ApiError, clipQuery, get, request } from "./api.js";
 
@@ -44,6 +45,7 @@ export class Annotations extends EventTarget {
     this.sending = false;
     this.problem = null; // {kind: "offline" | "refused" | "conflict", message}
     this.retries = 0; // failed tries of the change at the head of the queue
+    this.refused = null; // {message, lost}: changes the server refused, reported once drained
     this.undoStack = [];
     this.redoStack = [];
     this.record = null;
@@ -178,6 +180,18 @@ export class Annotations extends EventTarget {
       this.emit("change");
     }
     if (this.queue.length && !this.problem) this.pump();
+    else if (!this.queue.length && this.refused) this.reloadAfterRefusal();
+  }
+
+  // Changes were refused (and only those dropped): once the rest is stored, show the stored
+  // state and say what was not saved.
+  reloadAfterRefusal() {
+    const { message, lost } = this.refused;
+    this.refused = null;
+    this.problem = { kind: "refused", message, lost };
+    this.load()
+      .then(() => this.emit("reloaded"))
+      .catch(() => {});
   }
 
   send(op) {
@@ -233,7 +247,18 @@ export class Annotations extends EventTarget {
       op.done?.(null, error.message);
       return;
     }
-    const lost = this.queue.length;
+    if (error.status !== 409) {
+      // Refused (the store's checks, a malformed request): this change only is dropped, never
+      // sent again; the changes after it are still sent.
+      this.queue.shift();
+      if (op.item) op.item.pending -= 1;
+      this.undoStack = [];
+      this.redoStack = [];
+      this.refused = { message: error.message, lost: (this.refused?.lost || 0) + 1 };
+      return;
+    }
+    const lost = this.queue.length + (this.refused?.lost || 0);
+    this.refused = null;
     this.queue = [];
     this.undoStack = [];
     this.redoStack = [];
