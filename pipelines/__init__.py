@@ -4,6 +4,7 @@
     cache.py      what is kept between runs (hashes, kept chunks, finished results), the lock
     jobs.py       the job functions workers run (track a chunk; finish and write a clip)
     pools.py      where jobs run: this process, a local spawn pool, a dask.distributed cluster
+    lifeline.py   local workers end with their batch (even kill -9) and hold its folder's lock
     runner.py     run_batch: plan, feed the pool, record outcomes
     dataset.py    the dataset: Parquet features by clip, clips.csv, prepost.csv, reports
     sessions.py   group sessions per second: adults, infants, the M7 hint, mutual-gaze pairs

@@ -3,6 +3,7 @@
 The output folder of a batch:
 
     OUT/.batch.lock                 held (fcntl) by the batch running on OUT
+    OUT/.batch.workers.lock         held (shared) by that batch and each of its local workers
     OUT/.state/hashes.json          sha256 of each video by (path, size, modification time)
     OUT/.work/<clip>/chunk-*.pkl    finished time chunks of a clip not finished yet
     OUT/clips/<clip>/               the clip's outputs (annotate extract's), provenance.json last
@@ -22,6 +23,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +35,8 @@ from annotate.outputs import PROVENANCE_JSON
 from annotate.video import file_sha256
 
 LOCK_NAME = ".batch.lock"
+WORKER_LOCK_NAME = ".batch.workers.lock"
+WORKER_GRACE_S = 3.0  # how long a new batch waits for the workers of a killed one to end
 STATE_DIR = ".state"
 WORK_DIR = ".work"
 CLIPS_DIR = "clips"
@@ -64,18 +68,24 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 @contextmanager
-def batch_lock(out: Path) -> Iterator[Path]:
-    """Hold OUT/.batch.lock for the block: a second batch on the same folder is refused.
+def batch_lock(out: Path, worker_grace_s: float = WORKER_GRACE_S) -> Iterator[Path]:
+    """Hold OUT/.batch.lock for the block: a second batch on the same folder is refused, and so
+    is a batch while workers of an earlier one still live.
 
-    The lock is the operating system's (fcntl), so it is released when the process ends in any
-    way (kill -9 included), and a batch that died leaves nothing to clean up by hand.
+    The locks are the operating system's (flock), so they are released when the processes end in
+    any way (kill -9 included), and a batch that died leaves nothing to clean up by hand. The
+    batch's own lock ends with the batch; OUT/.batch.workers.lock is held shared by the batch and
+    by each of its local workers (pipelines.lifeline), so it is free only once none of them lives;
+    a batch started right after one was killed waits up to `worker_grace_s` for its workers to end
+    (they end with their batch within a fraction of a second).
 
     Raises:
-        OutputError: another batch holds the folder.
+        OutputError: another batch holds the folder, or workers of one still run.
     """
     out.mkdir(parents=True, exist_ok=True)
     path = out / LOCK_NAME
     handle = path.open("a+")
+    workers: int | None = None
     try:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -87,13 +97,55 @@ def batch_lock(out: Path) -> Iterator[Path]:
                 "end, or use another --out",
                 out,
             ) from None
+        workers = _take_worker_lock(out, worker_grace_s)
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
         yield path
     finally:
+        if workers is not None:
+            os.close(workers)
         handle.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _take_worker_lock(out: Path, grace_s: float) -> int:
+    """The worker lock, checked free (no worker of an earlier batch lives, waiting up to
+    `grace_s` for them to end), then held shared (this batch's workers share it); returns its
+    descriptor."""
+    path = out / WORKER_LOCK_NAME
+    handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o666)
+    deadline = time.monotonic() + grace_s
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+        noted = path.read_text(encoding="utf-8", errors="replace").split()
+        living = [p for p in noted if p.isdigit() and _alive(int(p))]
+        os.close(handle)
+        raise OutputError(
+            "worker processes of an earlier batch on this folder are still running "
+            f"(processes {', '.join(living) or 'unknown'}); wait for them to end, or use "
+            "another --out",
+            out,
+        )
+    os.ftruncate(handle, 0)
+    fcntl.flock(handle, fcntl.LOCK_SH)  # shared from now on: this batch's workers join it
+    return handle
 
 
 class HashCache:

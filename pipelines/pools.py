@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import os
 import queue
 import time
 from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, Protocol
 
 from annotate.errors import ConfigError
@@ -89,10 +91,15 @@ class InlinePool:
 
 
 class LocalPool:
-    """A process pool of `workers` spawned processes (MediaPipe's threads do not survive fork)."""
+    """A process pool of `workers` spawned processes (MediaPipe's threads do not survive fork).
 
-    def __init__(self, workers: int) -> None:
+    Each worker ends when this process ends, even by SIGKILL, and holds `worker_lock` (the
+    output folder's, pipelines.cache) while it lives (pipelines.lifeline).
+    """
+
+    def __init__(self, workers: int, worker_lock: Path | None = None) -> None:
         self.slots = workers
+        self._worker_lock = worker_lock
         self.description = f"{workers} local worker processes"
         self._context = multiprocessing.get_context("spawn")
         self._start()
@@ -103,7 +110,7 @@ class LocalPool:
             max_workers=self.slots,
             mp_context=self._context,
             initializer=init_worker,
-            initargs=(self._updates,),
+            initargs=(self._updates, True, os.getpid(), self._worker_lock),
         )
 
     def submit(self, job: Job) -> cf.Future[JobReport]:
@@ -202,11 +209,11 @@ class DaskPool:
         self._client.close()
 
 
-def open_pool(workers: int, scheduler: str | None) -> Pool:
+def open_pool(workers: int, scheduler: str | None, worker_lock: Path | None = None) -> Pool:
     """The pool for a batch: the dask cluster if a scheduler is given, else `workers` local
-    processes (one: this process)."""
+    processes (one: this process), which hold `worker_lock` while they live."""
     if scheduler:
         return DaskPool(scheduler)
     if workers < 1:
         raise ConfigError(f"--workers must be 1 or more, got {workers}")
-    return InlinePool() if workers == 1 else LocalPool(workers)
+    return InlinePool() if workers == 1 else LocalPool(workers, worker_lock)

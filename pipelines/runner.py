@@ -2,7 +2,8 @@
 
 `run_batch` is the library call behind `annotate batch`:
 
-1. Lock the output folder (a second batch on it is refused) and clear what a killed run left
+1. Lock the output folder (a second batch on it, or on workers of a killed one, is refused;
+   workers end with the batch, pipelines.lifeline) and clear what a killed run left
    half-written.
 2. Probe every clip (a missing or unreadable one is recorded and the rest goes on), take its
    sha256 (remembered by size and time, see pipelines.cache) and its settings (by kind); a clip
@@ -36,6 +37,7 @@ from annotate.video import ClipInfo, probe
 from pipelines.cache import (
     CLIPS_DIR,
     WORK_DIR,
+    WORKER_LOCK_NAME,
     HashCache,
     batch_lock,
     clean_leftovers,
@@ -384,7 +386,7 @@ def run_batch(
         batch.plan()
         pool_name = "nothing to compute"
         if batch.runs:
-            pool = open_pool(options.workers, options.scheduler)
+            pool = open_pool(options.workers, options.scheduler, out / WORKER_LOCK_NAME)
             pool_name = pool.description
             try:
                 batch.execute(pool)

@@ -6,7 +6,9 @@
     body.done()                      # refuses fields nobody asked for
 
 Every refusal is a `BadRequestError` carrying the HTTP status (400 malformed, 413 too large, 415 not
-JSON) and a message that names the field, what it must be and what it was.
+JSON) and a message that names the field, what it must be and what it was. Shapes that Python's
+JSON reader or SQLite cannot take are refused here too: nesting deeper than MAX_DEPTH, whole
+numbers past the store's 64-bit ids, text that is not Unicode (a lone surrogate such as \ud800).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from starlette.requests import Request
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_TEXT = 4000
+MAX_ID = 2**63 - 1  # SQLite's largest integer: ids and revisions
+MAX_DEPTH = 20  # the deepest body the page sends is 3 levels (CARE-Index points)
 
 
 class BadRequestError(Exception):
@@ -70,7 +74,9 @@ class Body:
         if isinstance(value, bool) or not isinstance(value, int):
             raise BadRequestError(f"'{name}' must be a whole number, got {value!r}"[:300])
         if minimum is not None and value < minimum:
-            raise BadRequestError(f"'{name}' must be at least {minimum}, got {value}")
+            raise BadRequestError(f"'{name}' must be at least {minimum}, got {value}"[:300])
+        if value > MAX_ID:
+            raise BadRequestError(f"'{name}' must be at most {MAX_ID}, got {str(value)[:30]}...")
         return value
 
     def number(self, name: str, *, required: bool = True) -> float | None:
@@ -93,6 +99,8 @@ class Body:
             raise BadRequestError(f"'{name}' must be text, got {type(value).__name__}")
         if len(value) > max_length or "\x00" in value:
             raise BadRequestError(f"'{name}' must be text of at most {max_length} characters")
+        if not is_unicode(value):
+            raise BadRequestError(f"'{name}' must be Unicode text (it holds a lone surrogate)")
         if required and not value:
             raise BadRequestError(f"'{name}' must not be empty")
         return value
@@ -109,7 +117,40 @@ class Body:
         unknown = sorted(set(self.data) - self.taken)
         if unknown:
             known = ", ".join(sorted(self.taken))
-            raise BadRequestError(f"unknown field(s): {', '.join(unknown)[:200]} (known: {known})")
+            names = ", ".join(ascii(name) for name in unknown)[:200]
+            raise BadRequestError(f"unknown field(s): {names} (known: {known})")
+
+
+def is_unicode(text: str) -> bool:
+    """Whether the text can be written as UTF-8 (a JSON escape such as \\ud800 alone makes a
+    string that cannot)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets in strings not counted)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 async def read_json(request: Request, limit: int = MAX_BODY_BYTES) -> Body:
@@ -122,10 +163,14 @@ async def read_json(request: Request, limit: int = MAX_BODY_BYTES) -> Body:
     if kind != "application/json":
         raise BadRequestError(f"send application/json, not {kind or 'nothing'}", 415)
     raw = await read_bytes(request, limit)
+    if _depth(raw) > MAX_DEPTH:
+        raise BadRequestError(f"the body nests arrays or objects deeper than {MAX_DEPTH} levels")
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequestError(f"the body is not valid JSON ({exc})") from None
+    except ValueError as exc:  # a whole number of more than 4300 digits, past Python's limit
+        raise BadRequestError(f"the body holds a number too long to read ({exc})"[:300]) from None
     if not isinstance(data, dict):
         raise BadRequestError(f"the body must be a JSON object, got {type(data).__name__}")
     return Body(data)

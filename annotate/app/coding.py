@@ -10,6 +10,12 @@ so it is the same after a restart of the server and moves with changes made by t
 too. A write names the revision the page last saw; when the store has moved on since (another tab,
 another process), the write is refused with `StaleRevisionError` (HTTP 409) and the page reloads,
 so two tabs on the same clip and coder never overwrite each other's changes silently.
+
+Change keys: the page gives every change a key of its own, stored with the change (the store's
+batch). A change sent again with a key that is stored already (the server was killed after it
+committed but before the page heard the answer) is answered as done, with the revision that
+change made, instead of being refused as stale or stored twice; only changes not stored yet are
+stored.
 """
 
 from __future__ import annotations
@@ -32,11 +38,15 @@ from annotate.errors import AnnotateError
 
 T = TypeVar("T")
 EDITABLE = ("start_s", "end_s", "code", "value", "note")
+# Two lookups in the store's owner indexes (annotate.coding.store_db), not a scan of the history:
+# the latest change that left a row of (clip, coder), and the latest that made one.
 _REVISION = """
-SELECT MAX(c.batch_id) FROM changes c
-WHERE c.tbl IN ('annotations', 'care_scores')
-  AND ((json_extract(c.after, '$.clip_id') = :clip AND json_extract(c.after, '$.coder') = :coder)
-    OR (json_extract(c.before, '$.clip_id') = :clip AND json_extract(c.before, '$.coder') = :coder))
+SELECT MAX(latest) FROM (
+  SELECT MAX(batch_id) AS latest FROM changes
+  WHERE json_extract(after, '$.clip_id') = :clip AND json_extract(after, '$.coder') = :coder
+  UNION ALL
+  SELECT MAX(batch_id) FROM changes
+  WHERE json_extract(before, '$.clip_id') = :clip AND json_extract(before, '$.coder') = :coder)
 """
 
 
@@ -54,6 +64,10 @@ class NotYoursError(AnnotateError):
     """An annotation of another clip or another coder: the page may not change it."""
 
 
+class ChangeKeyError(AnnotateError):
+    """A change key that the store holds for a different change (another kind, coder or clip)."""
+
+
 def annotation_json(stored: StoredAnnotation) -> dict[str, Any]:
     """An annotation as the page reads it."""
     a = stored.annotation
@@ -69,6 +83,12 @@ def annotation_json(stored: StoredAnnotation) -> dict[str, Any]:
         "created": stored.created,
         "updated": stored.updated,
     }
+
+
+def _row_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An annotation as the page reads it, from a row snapshot of the store's history."""
+    names = ("id", "coder", "tier", "code", "start_s", "end_s", "value", "note")
+    return {name: row[name] for name in (*names, "created", "updated")}
 
 
 def care_config_json(config: CareIndexConfig) -> dict[str, Any]:
@@ -190,6 +210,36 @@ class CodingService:
 
     # writing -------------------------------------------------------------------------------------
 
+    def _replay(self, clip: ClipRef, change_key: str | None, kind: str) -> Saved | None:
+        """The answer to a change that is stored already under `change_key`, or None.
+
+        Raises:
+            ChangeKeyError: the key is stored for another change.
+        """
+        if change_key is None:
+            return None
+        found = self._store.change(change_key)
+        if found is None:
+            return None
+        clip_id = self._clip_id(clip)
+        rows = [row for _, _, _, row in found.rows if row is not None]
+        if (
+            found.kind != kind
+            or found.coder != self.coder
+            or any(row.get("clip_id") != clip_id for row in rows)
+        ):
+            raise ChangeKeyError(
+                f"change key {change_key} belongs to another change (batch {found.batch_id}, "
+                f"{found.kind} by {found.coder}); the page must make a new key per change"
+            )
+        if kind == "care":
+            body = care_sheet_json(load_sheet(self._store, clip.sha256, self.coder), self.care)
+        elif kind == "delete":
+            body = {"id": found.rows[0][1]}
+        else:
+            body = _row_json(rows[-1])
+        return Saved(found.batch_id, body)
+
     def _check(self, clip: ClipRef, revision: int) -> None:
         current = self.revision(clip)
         if revision != current:
@@ -206,13 +256,23 @@ class CodingService:
             raise NotYoursError(f"annotation {annotation_id} is not {self.coder}'s on {clip.name}")
         return stored
 
-    def add(self, clip: ClipRef, revision: int, fields: Mapping[str, Any]) -> Saved:
-        """Store a new annotation of this coder.
+    def add(
+        self,
+        clip: ClipRef,
+        revision: int,
+        fields: Mapping[str, Any],
+        change_key: str | None = None,
+    ) -> Saved:
+        """Store a new annotation of this coder (once per change key: see the module's docstring).
 
         Raises:
             StaleRevisionError: the revision is behind.
+            ChangeKeyError: the key is stored for another change.
             StoreError: the annotation does not fit the scheme or the clip.
         """
+        replayed = self._replay(clip, change_key, "add")
+        if replayed is not None:
+            return replayed
         self._check(clip, revision)
         start = float(fields["start_s"])
         annotation = Annotation(
@@ -225,34 +285,50 @@ class CodingService:
             value=str(fields.get("value", "")),
             note=str(fields.get("note", "")),
         )
-        stored = self._store.add(annotation, self.scheme, clip=clip, who=self.coder)
+        stored = self._store.add(
+            annotation, self.scheme, clip=clip, who=self.coder, change_key=change_key
+        )
         return Saved(self._written(clip), annotation_json(stored))
 
     def update(
-        self, clip: ClipRef, revision: int, annotation_id: int, changes: Mapping[str, Any]
+        self,
+        clip: ClipRef,
+        revision: int,
+        annotation_id: int,
+        changes: Mapping[str, Any],
+        change_key: str | None = None,
     ) -> Saved:
-        """Change an annotation of this coder (times, code, modifiers, note).
+        """Change an annotation of this coder (times, code, modifiers, note), once per key.
 
         Raises:
             StaleRevisionError: the revision is behind.
             NotYoursError: the annotation belongs to another clip or coder.
+            ChangeKeyError: the key is stored for another change.
             StoreError: no such annotation, or the change fails the checks.
         """
+        replayed = self._replay(clip, change_key, "edit")
+        if replayed is not None:
+            return replayed
         self._check(clip, revision)
         self._own(clip, annotation_id)
         picked = {k: v for k, v in changes.items() if k in EDITABLE}
-        stored = self._store.update(annotation_id, who=self.coder, **picked)
+        stored = self._store.update(annotation_id, who=self.coder, change_key=change_key, **picked)
         return Saved(self._written(clip), annotation_json(stored))
 
-    def delete(self, clip: ClipRef, revision: int, annotation_id: int) -> Saved:
-        """Delete an annotation of this coder (kept in the store's history).
+    def delete(
+        self, clip: ClipRef, revision: int, annotation_id: int, change_key: str | None = None
+    ) -> Saved:
+        """Delete an annotation of this coder (kept in the store's history), once per key.
 
         Raises:
-            StaleRevisionError, NotYoursError, StoreError: as for `update`.
+            StaleRevisionError, NotYoursError, ChangeKeyError, StoreError: as for `update`.
         """
+        replayed = self._replay(clip, change_key, "delete")
+        if replayed is not None:
+            return replayed
         self._check(clip, revision)
         self._own(clip, annotation_id)
-        self._store.delete(annotation_id, who=self.coder)
+        self._store.delete(annotation_id, who=self.coder, change_key=change_key)
         return Saved(self._written(clip), {"id": annotation_id})
 
     def set_care(
@@ -262,13 +338,21 @@ class CodingService:
         aspect: str,
         points: Mapping[str, Mapping[str, float]],
         note: str,
+        change_key: str | None = None,
     ) -> Saved:
-        """Store one aspect of this coder's CARE-Index sheet and return the whole sheet.
+        """Store one aspect of this coder's CARE-Index sheet and return the whole sheet (once
+        per change key).
 
         Raises:
             StaleRevisionError: the revision is behind.
+            ChangeKeyError: the key is stored for another change.
             StoreError: the points do not add up, or name an unknown aspect or pattern.
         """
+        replayed = self._replay(clip, change_key, "care")
+        if replayed is not None:
+            return replayed
         self._check(clip, revision)
-        sheet = set_aspect(self._store, self.care, clip, self.coder, aspect, points, note)
+        sheet = set_aspect(
+            self._store, self.care, clip, self.coder, aspect, points, note, change_key=change_key
+        )
         return Saved(self._written(clip), care_sheet_json(sheet, self.care))

@@ -7,7 +7,14 @@
 - Host: on a loopback address only Host headers naming the loopback are served, which stops a web
   page elsewhere from reaching the tool through DNS rebinding.
 - Origin: a change (POST, PUT, PATCH, DELETE) from a page of another origin is refused (403).
-Responses carry headers that keep the page from being framed or sniffed.
+- Fetch metadata: a request the browser marks `Sec-Fetch-Site: cross-site` or `same-site` (a page
+  of another origin: another site, or another port or name of this machine) is refused (403) on
+  every route, reads included: the tool's own page only ever asks as `same-origin`, and a coder
+  typing or opening the address sends `none`. Clients that send no fetch metadata (scripts,
+  older browsers) are left to the checks above.
+Responses carry headers that keep the page from being framed or sniffed, and
+`Cross-Origin-Resource-Policy: same-origin`, so no page elsewhere can embed the clip's video or
+data even where the browser sends no fetch metadata.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 TOKEN_HEADER = "x-annotate-token"
 TOKEN_COOKIE = "annotate_token"
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_FOREIGN_SITES = {"cross-site", "same-site"}
 _SECURITY_HEADERS = (
+    (b"cross-origin-resource-policy", b"same-origin"),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
@@ -83,6 +92,9 @@ class Guard:
         host = headers.get("host", "")
         if self.loopback and not is_loopback(urlsplit(f"//{host}").hostname or ""):
             return 403, "this server answers requests for 127.0.0.1 or localhost only"
+        site = headers.get("sec-fetch-site", "").strip().lower()
+        if site in _FOREIGN_SITES:
+            return 403, "requests from pages of other sites or origins are refused"
         if scope["method"] in _UNSAFE:
             origin = headers.get("origin")
             if origin is not None and urlsplit(origin).netloc != host:

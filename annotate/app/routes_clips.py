@@ -1,7 +1,8 @@
 """Endpoints for the page and the clips: the session, a clip's facts, its video and features.
 
     GET  /                          the page
-    GET  /api/session               coder, scheme, CARE-Index structure, the project's clips
+    GET  /api/session               coder, scheme, CARE-Index structure, the project's clips (names
+                                    relative to the project; no path of this machine)
     GET  /api/clip?clip=NAME        a clip's facts and frame times, what it lacks, its coders
     POST /api/clip/prepare?clip=    start making what it lacks (proxy, features)
     GET  /api/clip/status?clip=     progress of those
@@ -30,6 +31,8 @@ from annotate.coding.schemes import Scheme
 from annotate.video import ClipInfo
 
 STATIC = Path(__file__).resolve().parent / "static"
+# Participant video and data are never kept in a cache (and, the guard's
+# Cross-Origin-Resource-Policy on every answer, never readable from another origin).
 NO_STORE = {"cache-control": "no-store"}
 
 
@@ -103,7 +106,6 @@ async def session(request: Request) -> Response:
             "scheme": scheme_json(coding.scheme),
             "care": care_config_json(coding.care),
             "project": project.root.name,
-            "database": str(coding.path),
             "clips": list(project.clips),
             "open_clip": project.first_clip,
         },
@@ -156,7 +158,8 @@ async def video(request: Request) -> Response:
     path = await run_in_threadpool(tool.video_file, info)
     if path is None:
         return JSONResponse({"error": "the browser proxy is not made yet"}, status_code=404)
-    return FileResponse(path, media_type="video/webm" if path.suffix == ".webm" else "video/mp4")
+    kind = "video/webm" if path.suffix == ".webm" else "video/mp4"
+    return FileResponse(path, media_type=kind, headers=NO_STORE)
 
 
 async def features(request: Request) -> Response:
@@ -166,7 +169,7 @@ async def features(request: Request) -> Response:
     document = await run_in_threadpool(tool.features, info)
     if document is None:
         return JSONResponse({"error": "this clip has no features yet"}, status_code=404)
-    return JSONResponse(document)
+    return JSONResponse(document, headers=NO_STORE)
 
 
 ROUTES = [

@@ -11,20 +11,45 @@
 
 Every write names the revision the page last saw and answers with the new one; a stale revision
 is refused with 409 (annotate.app.coding). The answer comes only after the store has committed
-the change, which is what lets the page show it as saved.
+the change, which is what lets the page show it as saved. A write may carry an
+`Idempotency-Key: KEY` header (16-100 letters, digits, '-' or '_'; the page makes one per change):
+sent again with the same key, a change that is stored already is answered as done, not stored
+twice nor refused as stale.
 """
 
 from __future__ import annotations
+
+import re
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from annotate.app.bodies import BadRequestError, points_of, read_json
+from annotate.app.bodies import MAX_ID, BadRequestError, points_of, read_json
 from annotate.app.coding import EDITABLE, Saved
 from annotate.app.routes_clips import NO_STORE, clip_name, tool_of
 from annotate.coding.clips import ClipRef
+
+CHANGE_KEY_HEADER = "idempotency-key"
+_CHANGE_KEY = re.compile(r"[A-Za-z0-9_-]{16,100}")
+
+
+def change_key(request: Request) -> str | None:
+    """The change's key from the `Idempotency-Key` header, or None when there is none.
+
+    Raises:
+        BadRequestError: the key is not 16-100 letters, digits, '-' or '_'.
+    """
+    key = request.headers.get(CHANGE_KEY_HEADER)
+    if key is None:
+        return None
+    if not _CHANGE_KEY.fullmatch(key):
+        raise BadRequestError(
+            f"the {CHANGE_KEY_HEADER} header must be 16-100 letters, digits, '-' or '_', "
+            f"got {key[:40]!r}"
+        )
+    return key
 
 
 async def _ref(request: Request) -> ClipRef:
@@ -66,17 +91,28 @@ async def add_annotation(request: Request) -> Response:
     body.done()
     if fields["end_s"] is None:
         fields["end_s"] = fields["start_s"]
+    key = change_key(request)
     ref = await _ref(request)
-    return _saved(await coding.run(coding.add, ref, revision, fields), 201)
+    return _saved(await coding.run(coding.add, ref, revision, fields, key), 201)
 
 
 def _annotation_id(request: Request) -> int:
-    return int(request.path_params["annotation_id"])
+    """The annotation's id from the address.
+
+    Raises:
+        BadRequestError: not a whole number up to the store's largest id (404: there is no such
+            annotation).
+    """
+    text = str(request.path_params["annotation_id"])
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID:
+        raise BadRequestError(f"no annotation with id {text[:30]!r}", 404)
+    return int(text)
 
 
 async def update_annotation(request: Request) -> Response:
     """Change times, code, modifiers or note of one of this coder's annotations."""
     coding = tool_of(request).coding
+    annotation_id = _annotation_id(request)
     body = await read_json(request)
     revision = body.integer("revision", minimum=0)
     changes: dict[str, object] = {}
@@ -91,19 +127,22 @@ async def update_annotation(request: Request) -> Response:
     body.done()
     if not changes:
         raise BadRequestError(f"nothing to change (fields: {', '.join(EDITABLE)})")
+    key = change_key(request)
     ref = await _ref(request)
-    saved = await coding.run(coding.update, ref, revision, _annotation_id(request), changes)
+    saved = await coding.run(coding.update, ref, revision, annotation_id, changes, key)
     return _saved(saved)
 
 
 async def delete_annotation(request: Request) -> Response:
     """Delete one of this coder's annotations (the store's history keeps it)."""
     coding = tool_of(request).coding
+    annotation_id = _annotation_id(request)
     text = request.query_params.get("revision", "")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID:
         raise BadRequestError(f"give the revision as ?revision=N, got {text[:20]!r}")
+    key = change_key(request)
     ref = await _ref(request)
-    saved = await coding.run(coding.delete, ref, int(text), _annotation_id(request))
+    saved = await coding.run(coding.delete, ref, int(text), annotation_id, key)
     return _saved(saved)
 
 
@@ -123,16 +162,17 @@ async def set_care_aspect(request: Request) -> Response:
     points = points_of(body.mapping("points"), dict(coding.care.partners))
     note = body.text("note") or ""
     body.done()
+    key = change_key(request)
     ref = await _ref(request)
-    saved = await coding.run(coding.set_care, ref, revision, aspect, points, note)
+    saved = await coding.run(coding.set_care, ref, revision, aspect, points, note, key)
     return _saved(saved)
 
 
 ROUTES = [
     Route("/api/clip/annotations", list_annotations, methods=["GET"]),
     Route("/api/clip/annotations", add_annotation, methods=["POST"]),
-    Route("/api/clip/annotations/{annotation_id:int}", update_annotation, methods=["PATCH"]),
-    Route("/api/clip/annotations/{annotation_id:int}", delete_annotation, methods=["DELETE"]),
+    Route("/api/clip/annotations/{annotation_id}", update_annotation, methods=["PATCH"]),
+    Route("/api/clip/annotations/{annotation_id}", delete_annotation, methods=["DELETE"]),
     Route("/api/clip/care", care_sheet, methods=["GET"]),
     Route("/api/clip/care/{aspect}", set_care_aspect, methods=["PUT"]),
 ]

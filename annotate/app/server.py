@@ -66,12 +66,18 @@ class _Server(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
+def _printable(message: str) -> str:
+    """The message as text that UTF-8 can carry (a lone surrogate quoted from a request is
+    written as its escape)."""
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _error(request: Request, exc: Exception) -> Response:
     """One JSON shape for every refusal: {"error": message[, "revision": current]}."""
     if isinstance(exc, BadRequestError):
-        return JSONResponse({"error": exc.message}, status_code=exc.status)
+        return JSONResponse({"error": _printable(exc.message)}, status_code=exc.status)
     status = next(code for kind, code in _STATUS if isinstance(exc, kind))
-    body: dict[str, object] = {"error": getattr(exc, "message", str(exc))}
+    body: dict[str, object] = {"error": _printable(getattr(exc, "message", str(exc)))}
     if isinstance(exc, StaleRevisionError):
         body["revision"] = exc.current
     return JSONResponse(body, status_code=status)

@@ -15,11 +15,19 @@ from annotate.coding.store import AnnotationStore
 
 
 def save_aspect(
-    store: AnnotationStore, clip: ClipRef, coder: str, score: AspectScore, *, who: str = ""
+    store: AnnotationStore,
+    clip: ClipRef,
+    coder: str,
+    score: AspectScore,
+    *,
+    who: str = "",
+    change_key: str | None = None,
 ) -> None:
-    """Store one checked aspect of a coder's sheet (replacing what was there)."""
+    """Store one checked aspect of a coder's sheet (replacing what was there); `change_key` as
+    for AnnotationStore.transaction."""
     points = {partner: dict(values) for partner, values in score.points}
-    with store.transaction("care", who or coder, coder, f"{clip.name} {score.aspect}") as batch:
+    detail = f"{clip.name} {score.aspect}"
+    with store.transaction("care", who or coder, coder, detail, change_key) as batch:
         clip_id = store.clip_id(batch, clip)
         row = store.conn.execute(
             "SELECT id FROM care_scores WHERE clip_id = ? AND coder = ? AND aspect = ?",
@@ -51,13 +59,15 @@ def set_aspect(
     note: str = "",
     *,
     who: str = "",
+    change_key: str | None = None,
 ) -> CareSheet:
     """Check and store one aspect, and return the coder's whole sheet.
 
     Raises:
         StoreError: the points do not add up, or name an unknown aspect, partner or pattern.
     """
-    save_aspect(store, clip, coder, score_aspect(config, aspect, points, note), who=who)
+    score = score_aspect(config, aspect, points, note)
+    save_aspect(store, clip, coder, score, who=who, change_key=change_key)
     return load_sheet(store, clip.sha256, coder)
 
 

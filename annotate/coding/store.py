@@ -15,6 +15,7 @@ stored that fails the checks of annotate.coding.validation.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -26,7 +27,7 @@ from annotate.coding.clips import ClipRef
 from annotate.coding.history import HistoryEntry, UndoResult, entries, undo_latest
 from annotate.coding.records import Annotation, CodingData, attrs_from_json, attrs_to_json
 from annotate.coding.schemes import Scheme
-from annotate.coding.store_db import Batch, connect, transaction
+from annotate.coding.store_db import Batch, batch_of_change, connect, transaction
 from annotate.coding.store_import import ImportResult, attach, import_data
 from annotate.coding.validation import check_annotation, check_together
 from annotate.errors import StoreError
@@ -49,6 +50,21 @@ class StoredAnnotation:
     created: str
     updated: str
     import_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredChange:
+    """A change found by its change key: its batch, and each row it touched as
+    (table, row id, insert|update|delete, the row after the change or None)."""
+
+    batch_id: int
+    kind: str
+    coder: str
+    rows: tuple[tuple[str, int, str, dict[str, Any] | None], ...]
+
+
+def _row_of(text: str | None) -> dict[str, Any] | None:
+    return None if text is None else dict(json.loads(text))
 
 
 @dataclass(frozen=True)
@@ -105,10 +121,24 @@ class AnnotationStore:
         self.close()
 
     def transaction(
-        self, kind: str, who: str, coder: str = "", detail: str = ""
+        self, kind: str, who: str, coder: str = "", detail: str = "", change_key: str | None = None
     ) -> AbstractContextManager[Batch]:
         """One change as one transaction with history (see annotate.coding.store_db)."""
-        return transaction(self.conn, self.path, kind, who, coder, detail)
+        return transaction(self.conn, self.path, kind, who, coder, detail, change_key)
+
+    def change(self, change_key: str) -> StoredChange | None:
+        """The change stored under this change key, or None when no change has it."""
+        batch = batch_of_change(self.conn, change_key)
+        if batch is None:
+            return None
+        rows = self.conn.execute(
+            "SELECT tbl, row_id, action, after FROM changes WHERE batch_id = ? ORDER BY id",
+            (batch["id"],),
+        ).fetchall()
+        touched = tuple(
+            (str(r["tbl"]), int(r["row_id"]), str(r["action"]), _row_of(r["after"])) for r in rows
+        )
+        return StoredChange(int(batch["id"]), str(batch["kind"]), str(batch["coder"]), touched)
 
     # clips --------------------------------------------------------------------------------------
 
@@ -269,9 +299,15 @@ class AnnotationStore:
         }
 
     def add(
-        self, annotation: Annotation, scheme: Scheme, *, clip: ClipRef, who: str = ""
+        self,
+        annotation: Annotation,
+        scheme: Scheme,
+        *,
+        clip: ClipRef,
+        who: str = "",
+        change_key: str | None = None,
     ) -> StoredAnnotation:
-        """Check and store one new annotation on `clip`.
+        """Check and store one new annotation on `clip` (`change_key`: see `transaction`).
 
         Raises:
             StoreError: the annotation does not fit its scheme or clip, or overlaps a state on an
@@ -279,14 +315,17 @@ class AnnotationStore:
         """
         a = annotation.replace(clip_sha256=clip.sha256, media=clip.name, scheme=scheme.id)
         check_annotation(a, scheme, clip.duration_s, clip.fps)
-        with self.transaction("add", who or a.coder, a.coder, f"{a.tier}/{a.code}") as batch:
+        detail = f"{a.tier}/{a.code}"
+        with self.transaction("add", who or a.coder, a.coder, detail, change_key) as batch:
             clip_id = self.clip_id(batch, clip)
             scheme_id = self.scheme_id(batch, scheme)
             check_together([*self.neighbours(clip_id, [a.coder]), a], scheme)
             row_id = batch.insert("annotations", self.row_values(a, clip_id, scheme_id, batch.at))
         return self.get(row_id)
 
-    def update(self, annotation_id: int, *, who: str, **changes: Any) -> StoredAnnotation:
+    def update(
+        self, annotation_id: int, *, who: str, change_key: str | None = None, **changes: Any
+    ) -> StoredAnnotation:
         """Change fields of a stored annotation (coder, tier, code, start_s, end_s, value, note).
 
         Raises:
@@ -305,7 +344,8 @@ class AnnotationStore:
         ).fetchone()
         duration, fps = self._clip_limits(row["clip_id"])
         check_annotation(changed, scheme, duration, fps)
-        with self.transaction("edit", who, changed.coder, f"annotation {annotation_id}") as batch:
+        detail = f"annotation {annotation_id}"
+        with self.transaction("edit", who, changed.coder, detail, change_key) as batch:
             others = self.neighbours(row["clip_id"], [changed.coder], but=annotation_id)
             check_together([*others, changed], scheme)
             batch.update(
@@ -315,7 +355,7 @@ class AnnotationStore:
             )
         return self.get(annotation_id)
 
-    def delete(self, annotation_id: int, *, who: str) -> None:
+    def delete(self, annotation_id: int, *, who: str, change_key: str | None = None) -> None:
         """Delete a stored annotation (kept in the history; undo brings it back).
 
         Raises:
@@ -323,7 +363,7 @@ class AnnotationStore:
         """
         current = self.get(annotation_id)
         with self.transaction(
-            "delete", who, current.annotation.coder, f"annotation {annotation_id}"
+            "delete", who, current.annotation.coder, f"annotation {annotation_id}", change_key
         ) as batch:
             batch.delete("annotations", annotation_id)
 

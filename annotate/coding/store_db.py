@@ -6,6 +6,14 @@ on. Every change runs in one transaction (`transaction`), a *batch*: one add, on
 import, one undo. Each row a batch inserts, updates or deletes is recorded in `changes` with its
 before and after state, so the history is a full audit and a batch can be undone. One process
 writes (the tool server, or one CLI command at a time).
+
+A batch may carry a change key, made by whoever asked for the change (the coding page makes one
+per change): the key is unique in the store, so a change sent again after a crash is found as
+already stored instead of being stored twice (`batch_of_change`).
+
+Schema versions: 1 (the first), 2 (batches.change_key; indexes on the clip and coder of each
+change, so finding a clip's latest change reads an index instead of the whole history). A store
+of version 1 is migrated in place when opened, in one transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from typing import Any
 
 from annotate.errors import StoreError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 HISTORY_TABLES = ("annotations", "care_scores")
 
 _SCHEMA = """
@@ -69,6 +77,17 @@ CREATE TABLE IF NOT EXISTS changes (
     before TEXT, after TEXT);
 CREATE INDEX IF NOT EXISTS changes_by_row ON changes (tbl, row_id);
 """
+# Version 1 -> 2. The owner indexes hold the clip and coder of each changed row before and after
+# the change (the expressions the revision query names, annotate.app.coding).
+_TO_VERSION_2 = (
+    "ALTER TABLE batches ADD COLUMN change_key TEXT",
+    "CREATE UNIQUE INDEX batches_by_change_key ON batches (change_key) "
+    "WHERE change_key IS NOT NULL",
+    "CREATE INDEX changes_by_owner_after ON changes "
+    "(json_extract(after, '$.clip_id'), json_extract(after, '$.coder'), batch_id)",
+    "CREATE INDEX changes_by_owner_before ON changes "
+    "(json_extract(before, '$.clip_id'), json_extract(before, '$.coder'), batch_id)",
+)
 
 
 def utc_now() -> str:
@@ -96,8 +115,8 @@ def connect(
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=5000")
         conn.executescript(_SCHEMA)
-        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-        version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')")
+        version = _migrate(conn)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"not an annotate project database ({exc})", path) from None
     if mode.lower() != "wal":
@@ -109,6 +128,36 @@ def connect(
             f"database schema version {version}; this annotate reads version {SCHEMA_VERSION}", path
         )
     return conn
+
+
+def _version(conn: sqlite3.Connection) -> str:
+    return str(conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+
+
+def _migrate(conn: sqlite3.Connection) -> str:
+    """Bring a store of an older schema version up to this one (in one transaction); returns the
+    version the store has now."""
+    if _version(conn) != "1":
+        return _version(conn)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if _version(conn) == "1":  # not migrated by another process meanwhile
+            for statement in _TO_VERSION_2:
+                conn.execute(statement)
+            conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return _version(conn)
+
+
+def batch_of_change(conn: sqlite3.Connection, change_key: str) -> sqlite3.Row | None:
+    """The batch that stored the change with this key (id, kind, who, coder, detail), or None."""
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM batches WHERE change_key = ?", (change_key,)
+    ).fetchone()
+    return row
 
 
 def snapshot(conn: sqlite3.Connection, table: str, row_id: int) -> dict[str, Any] | None:
@@ -178,12 +227,20 @@ class Batch:
 
 @contextmanager
 def transaction(
-    conn: sqlite3.Connection, path: Path, kind: str, who: str, coder: str = "", detail: str = ""
+    conn: sqlite3.Connection,
+    path: Path,
+    kind: str,
+    who: str,
+    coder: str = "",
+    detail: str = "",
+    change_key: str | None = None,
 ) -> Iterator[Batch]:
     """Run one change as one transaction: all of it is stored, or (on any error) none of it.
+    `change_key` (unique in the store) is stored with the batch.
 
     Raises:
-        StoreError: the database refuses the change (the message says why).
+        StoreError: the database refuses the change (the message says why; a change key that is
+            stored already is refused too).
     """
     at = utc_now()
     try:
@@ -192,8 +249,9 @@ def transaction(
         raise StoreError(f"the database is busy or read-only ({exc})", path) from None
     try:
         cursor = conn.execute(
-            "INSERT INTO batches (at, who, kind, coder, detail) VALUES (?, ?, ?, ?, ?)",
-            (at, who, kind, coder, detail),
+            "INSERT INTO batches (at, who, kind, coder, detail, change_key) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (at, who, kind, coder, detail, change_key),
         )
         yield Batch(conn, int(cursor.lastrowid or 0), at)
         conn.execute("COMMIT")

@@ -11,7 +11,7 @@ well as through cli.main, so that the commands behave the same however they are 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -144,7 +144,7 @@ def edit_command(
     db: DbOption = None,
 ) -> None:
     """Change an annotation (kept in the history; undo reverts it)."""
-    changes = {
+    changes: dict[str, Any] = {
         k: v
         for k, v in {
             "start_s": start,

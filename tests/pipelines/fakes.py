@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,12 +39,14 @@ class FakeFactory:
             "die_once" ends the worker process the first time (`marker` remembers); "" works.
         from_s: where failures start, in seconds.
         marker: the file that "die_once" leaves.
+        delay_s: seconds each frame takes (a slow landmarker, to kill a batch mid-way).
     """
 
     calls: Path | None = None
     fail: str = ""
     from_s: float = 0.0
     marker: Path | None = None
+    delay_s: float = 0.0
 
     def __call__(self, config: FeatureConfig) -> FaceSource:
         if self.calls is not None:
@@ -68,6 +71,8 @@ class _Source:
         if fail == "die_once" and marker is not None and not marker.exists():
             marker.touch()
             os._exit(1)
+        if self.factory.delay_s:
+            time.sleep(self.factory.delay_s)
         return two_faces(t_s)
 
     def close(self) -> None:

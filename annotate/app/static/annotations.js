@@ -2,15 +2,27 @@
 // change to the server one at a time (each with the revision it was made on), and undo/redo.
 //
 // A change shows at once, marked unsaved; it is marked saved only when the server answered that
-// the store committed it. When the server cannot be reached the change stays queued (unsaved) and
-// is sent again every few seconds; when the server refuses it (409: changed in another tab; 422:
-// the store's checks) the queue is dropped, the stored state reloaded, and the page says so.
+// the store committed it. Every change carries a key of its own (the Idempotency-Key header),
+// stored with it: when the server cannot be reached (or fails, 5xx) the change stays queued
+// (unsaved) and is sent again, with the same key, every few seconds; a change the server had
+// committed before it died is then answered as done, so only what is not stored yet is stored
+// and nothing is dropped or stored twice. A refusal (4xx) is never retried: 409 (changed in
+// another tab) drops the queue and reloads the stored state; any other 4xx (the store's checks,
+// a malformed request) drops that change only, and once the rest is stored the page reloads
+// the stored state and shows the server's message.
 
 import { ApiError, clipQuery, get, request } from "./api.js";
 
 const FIELDS = ["tier", "code", "start_s", "end_s", "value", "note"];
 const RETRY_MS = 2000;
+const RETRY_MAX_MS = 30000;
 let nextKey = 1;
+
+// A change's key: 128 random bits as hex (crypto.getRandomValues works on plain http too).
+export function changeKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 function fromServer(row) {
   return { key: nextKey++, ...row, pending: 0, removed: false };
@@ -32,6 +44,8 @@ export class Annotations extends EventTarget {
     this.queue = [];
     this.sending = false;
     this.problem = null; // {kind: "offline" | "refused" | "conflict", message}
+    this.retries = 0; // failed tries of the change at the head of the queue
+    this.refused = null; // {message, lost}: changes the server refused, reported once drained
     this.undoStack = [];
     this.redoStack = [];
     this.record = null;
@@ -139,6 +153,7 @@ export class Annotations extends EventTarget {
   }
 
   enqueue(op) {
+    op.key = changeKey();
     if (op.item) op.item.pending += 1;
     this.queue.push(op);
     this.emit("status");
@@ -155,6 +170,7 @@ export class Annotations extends EventTarget {
       this.revision = answer.revision;
       this.settle(op, answer);
       this.problem = null;
+      this.retries = 0;
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       this.fail(op, error);
@@ -164,29 +180,37 @@ export class Annotations extends EventTarget {
       this.emit("change");
     }
     if (this.queue.length && !this.problem) this.pump();
+    else if (!this.queue.length && this.refused) this.reloadAfterRefusal();
+  }
+
+  // Changes were refused (and only those dropped): once the rest is stored, show the stored
+  // state and say what was not saved.
+  reloadAfterRefusal() {
+    const { message, lost } = this.refused;
+    this.refused = null;
+    this.problem = { kind: "refused", message, lost };
+    this.load()
+      .then(() => this.emit("reloaded"))
+      .catch(() => {});
   }
 
   send(op) {
     const query = clipQuery(this.clip);
     const revision = this.revision;
+    const key = { "Idempotency-Key": op.key };
     if (op.kind === "add") {
-      return request("POST", `/api/clip/annotations${query}`, { revision, ...op.fields });
+      return request("POST", `/api/clip/annotations${query}`, { revision, ...op.fields }, key);
     }
     if (op.kind === "update") {
-      return request("PATCH", `/api/clip/annotations/${op.item.id}${query}`, {
-        revision,
-        ...op.changes,
-      });
+      const target = `/api/clip/annotations/${op.item.id}${query}`;
+      return request("PATCH", target, { revision, ...op.changes }, key);
     }
     if (op.kind === "delete") {
       const target = `/api/clip/annotations/${op.item.id}${clipQuery(this.clip, { revision })}`;
-      return request("DELETE", target);
+      return request("DELETE", target, undefined, key);
     }
-    return request("PUT", `/api/clip/care/${encodeURIComponent(op.aspect)}${query}`, {
-      revision,
-      points: op.points,
-      note: op.note,
-    });
+    const target = `/api/clip/care/${encodeURIComponent(op.aspect)}${query}`;
+    return request("PUT", target, { revision, points: op.points, note: op.note }, key);
   }
 
   settle(op, answer) {
@@ -204,19 +228,37 @@ export class Annotations extends EventTarget {
 
   fail(op, error) {
     if (error.offline || error.status >= 500) {
-      this.problem = { kind: "offline", message: "the server cannot be reached; retrying" };
+      // Not refused: sent again (same key) until the server answers; slower while it fails.
+      this.retries += 1;
+      const wait = Math.min(RETRY_MS * 2 ** Math.max(0, this.retries - 3), RETRY_MAX_MS);
+      const message = error.offline
+        ? "the server cannot be reached; retrying"
+        : `the server failed (${error.message}); retrying`;
+      this.problem = { kind: "offline", message };
       setTimeout(() => {
         this.problem = null;
         this.pump();
-      }, RETRY_MS);
+      }, wait);
       return;
     }
+    this.retries = 0;
     if (op.kind === "care" && error.status !== 409) {
       this.queue.shift();
       op.done?.(null, error.message);
       return;
     }
-    const lost = this.queue.length;
+    if (error.status !== 409) {
+      // Refused (the store's checks, a malformed request): this change only is dropped, never
+      // sent again; the changes after it are still sent.
+      this.queue.shift();
+      if (op.item) op.item.pending -= 1;
+      this.undoStack = [];
+      this.redoStack = [];
+      this.refused = { message: error.message, lost: (this.refused?.lost || 0) + 1 };
+      return;
+    }
+    const lost = this.queue.length + (this.refused?.lost || 0);
+    this.refused = null;
     this.queue = [];
     this.undoStack = [];
     this.redoStack = [];

@@ -15,8 +15,8 @@ export function clipQuery(clip, extra = {}) {
   return `?${params.toString()}`;
 }
 
-export async function request(method, path, body = undefined) {
-  const options = { method, headers: {}, credentials: "same-origin", cache: "no-store" };
+export async function request(method, path, body = undefined, headers = {}) {
+  const options = { method, headers: { ...headers }, credentials: "same-origin", cache: "no-store" };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);

@@ -170,7 +170,7 @@ function wireSaving({ annotations, actions, panel, timeline, care }) {
     indicator.textContent =
       state === "saving"
         ? `Saving ${waiting} change${waiting > 1 ? "s" : ""}…`
-        : state === "error"
+        : state === "error" || state === "offline"
           ? `Not saved: ${annotations.problem.message}`
           : SAVE_TEXT[state];
   };
