@@ -19,7 +19,6 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from annotate.coding.records import Annotation, CodingData, attrs_from_json, att
 from annotate.coding.schemes import Scheme
 from annotate.coding.store_db import Batch, batch_of_change, connect, transaction
 from annotate.coding.store_import import ImportResult, attach, import_data
+from annotate.coding.store_rows import ClipRow, StoredAnnotation, StoredChange
 from annotate.coding.validation import check_annotation, check_together
 from annotate.errors import StoreError
 
@@ -41,42 +41,8 @@ FROM annotations a JOIN clips c ON c.id = a.clip_id JOIN schemes s ON s.id = a.s
 """
 
 
-@dataclass(frozen=True)
-class StoredAnnotation:
-    """An annotation as stored: its id, the record, and when it was made and last changed (UTC)."""
-
-    id: int
-    annotation: Annotation
-    created: str
-    updated: str
-    import_id: int | None = None
-
-
-@dataclass(frozen=True)
-class StoredChange:
-    """A change found by its change key: its batch, and each row it touched as
-    (table, row id, insert|update|delete, the row after the change or None)."""
-
-    batch_id: int
-    kind: str
-    coder: str
-    rows: tuple[tuple[str, int, str, dict[str, Any] | None], ...]
-
-
 def _row_of(text: str | None) -> dict[str, Any] | None:
     return None if text is None else dict(json.loads(text))
-
-
-@dataclass(frozen=True)
-class ClipRow:
-    """A clip (or unattached media reference) the store knows."""
-
-    id: int
-    sha256: str | None
-    media: str
-    path: str
-    duration_s: float | None
-    fps: float | None
 
 
 def _stored(row: sqlite3.Row) -> StoredAnnotation:

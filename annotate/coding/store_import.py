@@ -11,18 +11,56 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from annotate.coding.clips import ClipRef
 from annotate.coding.records import Annotation, CodingData
+from annotate.coding.schemes import Scheme
 from annotate.coding.store_db import Batch
+from annotate.coding.store_rows import ClipRow, StoredAnnotation
 from annotate.coding.validation import check_annotation, check_together
 from annotate.errors import StoreError
 
-if TYPE_CHECKING:
-    from annotate.coding.store import AnnotationStore
+
+class ImportTarget(Protocol):
+    """What an import needs of the store (annotate.coding.store.AnnotationStore has it all);
+    named by shape so that the store and its import half do not import each other."""
+
+    conn: sqlite3.Connection
+    path: Path
+
+    def transaction(
+        self, kind: str, who: str, coder: str = "", detail: str = "", change_key: str | None = None
+    ) -> AbstractContextManager[Batch]: ...
+
+    def clip_id(self, batch: Batch, clip: ClipRef | None, media: str = "") -> int: ...
+
+    def clips(self) -> list[ClipRow]: ...
+
+    def scheme_id(self, batch: Batch, scheme: Scheme) -> int: ...
+
+    def scheme(self, ref: str) -> Scheme: ...
+
+    def annotations(
+        self,
+        *,
+        clip_sha256: str | None = None,
+        media: str | None = None,
+        coder: str | None = None,
+        tier: str | None = None,
+    ) -> list[StoredAnnotation]: ...
+
+    def neighbours(
+        self, clip_id: int, coders: Sequence[str], but: int = -1
+    ) -> list[Annotation]: ...
+
+    def row_values(
+        self, a: Annotation, clip_id: int, scheme_id: int, at: str, import_id: int | None = None
+    ) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -41,7 +79,7 @@ def _clip_key(a: Annotation) -> str:
 
 
 def _previous_import(
-    store: AnnotationStore, sha256: str, coder: str, clip_keys: str
+    store: ImportTarget, sha256: str, coder: str, clip_keys: str
 ) -> sqlite3.Row | None:
     return store.conn.execute(
         "SELECT i.id, b.id AS batch_id, b.at FROM imports i "
@@ -53,7 +91,7 @@ def _previous_import(
 
 
 def import_data(
-    store: AnnotationStore,
+    store: ImportTarget,
     data: CodingData,
     *,
     clip: ClipRef | None,
@@ -131,7 +169,7 @@ def import_data(
 
 
 def _replace(
-    store: AnnotationStore, batch: Batch, previous: sqlite3.Row | None, source: Path, replace: bool
+    store: ImportTarget, batch: Batch, previous: sqlite3.Row | None, source: Path, replace: bool
 ) -> int:
     if previous is None:
         return 0
@@ -149,7 +187,7 @@ def _replace(
     return len(rows)
 
 
-def attach(store: AnnotationStore, media: str, clip: ClipRef, *, who: str) -> int:
+def attach(store: ImportTarget, media: str, clip: ClipRef, *, who: str) -> int:
     """Attach the annotations kept under a media reference to a clip, checking them against it.
 
     Returns:
