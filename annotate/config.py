@@ -56,6 +56,8 @@ class TrackingConfig:
     max_step_widths: float = 1.5
     reidentify: bool = True
     min_track_s: float = 0.3
+    max_signature_distance: float = 2.0
+    join_max_gap_s: float = 30.0
 
 
 @dataclass(frozen=True)
