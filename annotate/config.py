@@ -67,6 +67,7 @@ class GazeConfig:
     eyes_open_min: float = 0.4
     min_in_plane: float = 0.25
     target_margin: float = 0.35
+    max_readable_yaw_deg: float = 60.0
 
 
 @dataclass(frozen=True)

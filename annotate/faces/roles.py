@@ -114,7 +114,7 @@ def assign_roles(tracks: Sequence[TrackSummary]) -> dict[int, RoleAssignment]:
         max(second.median_face_px, 1e-6) / max(first.median_face_px, 1e-6)
     )
     first_is_infant = _sigmoid(face_term + size_term)
-    infant, mother = (first, second) if first_is_infant >= 0.5 else (second, first)
+    infant, mother = (first, second) if first_is_infant > 0.5 else (second, first)
     confidence = round(abs(2 * first_is_infant - 1), 3)
     ratio = mother.median_face_px / max(infant.median_face_px, 1e-6)
     sign = 1 if infant is first else -1
