@@ -114,5 +114,11 @@ def _merged(chain: list[Track], track_id: int) -> Track:
     observations = [o for piece in chain for o in piece.observations]
     last = chain[-1]
     return Track(
-        track_id, observations, last.centre_px, last.velocity_px_s, last.width_px, last.last_t
+        track_id,
+        observations,
+        last.centre_px,
+        last.velocity_px_s,
+        last.width_px,
+        last.last_t,
+        last.recent_shapes,
     )

@@ -14,19 +14,24 @@ found twice (two people's faces cannot overlap that much): the first is kept.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from annotate.config import TrackingConfig
-from annotate.faces.face_evidence import signature, signature_distance
+from annotate.faces.face_evidence import signature_distance
 from annotate.faces.finder import ExpectedFace
 from annotate.faces.observation import FaceObservation
+from annotate.faces.proportions import PROPORTION_NAMES
 
 _UNMATCHABLE = 1e6
 _MAX_SIZE_RATIO = 1.6
 SAME_FACE_IOU = 0.5
+SIGNATURE_FACES = 30
+FRAME_SIGNATURE_FACTOR = 1.5  # frame to frame, a single face's proportions are noisier
+SIGNATURE_COST = 0.3
 
 
 @dataclass
@@ -39,6 +44,17 @@ class Track:
     velocity_px_s: tuple[float, float] = (0.0, 0.0)
     width_px: float = 0.0
     last_t: float = 0.0
+    recent_shapes: deque[np.ndarray] = field(
+        default_factory=lambda: deque(maxlen=SIGNATURE_FACES), repr=False
+    )
+    """The proportions of its last readable faces, for its signature."""
+
+    def signature(self) -> np.ndarray:
+        """The median proportions of its last readable faces (NaN without any)."""
+        if not self.recent_shapes:
+            return np.full(len(PROPORTION_NAMES), np.nan)
+        result: np.ndarray = np.median(np.array(self.recent_shapes, dtype=np.float64), axis=0)
+        return result
 
     def predicted_centre(self, t: float) -> tuple[float, float]:
         dt = min(t - self.last_t, 0.5)  # do not extrapolate a motion for long
@@ -63,6 +79,8 @@ class Track:
             else:
                 self.velocity_px_s = (0.0, 0.0)
         self.observations.append(observation)
+        if not np.isnan(observation.proportions).any():
+            self.recent_shapes.append(observation.proportions)
         self.centre_px = centre
         self.width_px = width if self.width_px == 0 else 0.7 * self.width_px + 0.3 * width
         self.last_t = observation.t
@@ -91,7 +109,9 @@ class FaceTracker:
         self.frame_size = frame_size
         self.tracks: list[Track] = []
 
-    def _cost(self, track: Track, observation: FaceObservation) -> float:
+    def _cost(
+        self, track: Track, observation: FaceObservation, own: np.ndarray | None = None
+    ) -> float:
         centre, width = _centre_and_width(observation, self.frame_size)
         predicted = track.predicted_centre(observation.t)
         scale = max(track.width_px, width)
@@ -100,7 +120,12 @@ class FaceTracker:
         size_ratio = max(track.width_px, width) / max(min(track.width_px, width), 1.0)
         if distance > self.config.max_step_widths * (1.0 + dt) or size_ratio > _MAX_SIZE_RATIO:
             return _UNMATCHABLE
-        return distance + math.log(size_ratio)
+        apart = None if own is None else signature_distance(own, observation.proportions)
+        if apart is None:
+            return distance + math.log(size_ratio)
+        if apart > FRAME_SIGNATURE_FACTOR * self.config.max_signature_distance:
+            return _UNMATCHABLE
+        return distance + math.log(size_ratio) + SIGNATURE_COST * apart
 
     def update(self, observations: list[FaceObservation]) -> list[int | None]:
         """Track ids for one frame's faces, in the order given (None: a face found twice in the
@@ -116,7 +141,13 @@ class FaceTracker:
         open_tracks = [tr for tr in self.tracks if t - tr.last_t <= self.config.max_dropout_s]
         ids: list[int | None] = [None] * len(observations)
         if open_tracks:
-            costs = np.array([[self._cost(tr, ob) for ob in observations] for tr in open_tracks])
+            shapes = [tr.signature() for tr in open_tracks]
+            costs = np.array(
+                [
+                    [self._cost(tr, ob, shape) for ob in observations]
+                    for tr, shape in zip(open_tracks, shapes, strict=True)
+                ]
+            )
             rows, cols = linear_sum_assignment(costs)
             for r, c in zip(rows, cols, strict=True):
                 if costs[r, c] < _UNMATCHABLE:
@@ -148,7 +179,7 @@ class FaceTracker:
 
     def _same_person(self, track: Track, observation: FaceObservation) -> bool:
         """Whether the face's proportions allow it to be the track's person (unreadable: yes)."""
-        distance = signature_distance(signature(track.observations), observation.proportions)
+        distance = signature_distance(track.signature(), observation.proportions)
         return distance is None or distance <= self.config.max_signature_distance
 
     def expected_faces(self, t: float) -> list[ExpectedFace]:
@@ -188,6 +219,14 @@ def real_tracks(tracks: list[Track], min_track_s: float) -> list[Track]:
         key=lambda tr: tr.observations[0].t,
     )
     return [
-        Track(new_id, list(tr.observations), tr.centre_px, tr.velocity_px_s, tr.width_px, tr.last_t)
+        Track(
+            new_id,
+            list(tr.observations),
+            tr.centre_px,
+            tr.velocity_px_s,
+            tr.width_px,
+            tr.last_t,
+            tr.recent_shapes,
+        )
         for new_id, tr in enumerate(kept)
     ]
