@@ -30,7 +30,6 @@ _UNMATCHABLE = 1e6
 _MAX_SIZE_RATIO = 1.6
 SAME_FACE_IOU = 0.5
 SIGNATURE_FACES = 30
-FRAME_SIGNATURE_FACTOR = 1.5  # frame to frame, a single face's proportions are noisier
 SIGNATURE_COST = 0.3
 
 
@@ -123,8 +122,7 @@ class FaceTracker:
         apart = None if own is None else signature_distance(own, observation.proportions)
         if apart is None:
             return distance + math.log(size_ratio)
-        if apart > FRAME_SIGNATURE_FACTOR * self.config.max_signature_distance:
-            return _UNMATCHABLE
+        # soft only: a poor fit of one frame (a head turned away) must not break the track
         return distance + math.log(size_ratio) + SIGNATURE_COST * apart
 
     def update(self, observations: list[FaceObservation]) -> list[int | None]:

@@ -52,8 +52,31 @@ def test_a_returning_face_of_another_person_does_not_take_back_a_closed_track() 
     # an adult of the infant's size where the infant was: not the infant by its proportions
     ids = tracker.update([face(6.0, (0.3, 0.5), 0.22, ADULT)])
     assert ids == [1]  # the mother's track, of similar size, takes it back
-    ids = tracker.update([face(6.1, (0.3, 0.5), 0.22, INFANT), face(6.1, (0.7, 0.5), 0.25, ADULT)])
-    assert ids[0] == 0
+
+
+def test_a_poor_fit_for_a_few_frames_joins_back() -> None:
+    # the infant, with a second track for two frames while its head turns (taking turns)
+    main = piece(0, 0.0, 4.0, (0.4, 0.5), 0.25, INFANT)
+    main.observations = [o for o in main.observations if o.frame not in (21, 23)]
+    turned = Track(1)
+    for k in (21, 23):
+        turned.add(face(k / 10, (0.42, 0.48), 0.3, INFANT), FRAME)
+    for k in range(41, 60):  # and it goes on in the second track after the first ends
+        turned.add(face(k / 10, (0.45, 0.5), 0.26, INFANT), FRAME)
+    joined = join_tracks([main, turned], TrackingConfig(), FRAME)
+    assert len(joined) == 1
+    frames = [o.frame for o in joined[0].observations]
+    assert frames == sorted(frames) and len(frames) == 40 - 2 + 2 + 19
+
+
+def test_two_faces_seen_in_turns_for_long_stay_two() -> None:
+    a, b = Track(0), Track(1)
+    for k in range(60):  # found alternately, one frame each, far apart
+        if k % 2:
+            a.add(face(k / 10, (0.2, 0.5), 0.25, INFANT), FRAME)
+        else:
+            b.add(face(k / 10, (0.8, 0.5), 0.25, INFANT), FRAME)
+    assert len(join_tracks([a, b], TrackingConfig(), FRAME)) == 2
 
 
 def test_an_infant_broken_in_two_by_a_jump_becomes_one_track() -> None:
