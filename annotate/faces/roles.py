@@ -128,6 +128,8 @@ def assign_roles(tracks: Sequence[TrackSummary]) -> dict[int, RoleAssignment]:
         reasons = [shared.format(role=role), _face_reason(summary.evidence)]
         if role == INFANT and summary.evidence.infant_logit <= LOOKS_ADULT:
             reasons.append("its face looks adult: infant only by the dyad prior and size")
+        if role == MOTHER and summary.evidence.infant_logit >= LOOKS_INFANT:
+            reasons.append("its face looks like an infant's: mother only by the dyad prior")
         roles[summary.track_id] = RoleAssignment(
             summary.track_id, role, confidence, "heuristic", tuple(reasons), _facts(summary)
         )
