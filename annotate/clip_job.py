@@ -47,6 +47,9 @@ class ClipResult:
         for role, figures in roles.items():
             looking = figures.get("looking_at_partner_share")
             looking_text = "" if looking is None else f", looks at partner {looking:.0%}"
+            unknown = figures.get("gaze_unknown_share")
+            if unknown:
+                looking_text += f", where it looks unknown {unknown:.0%}"
             lines.append(
                 f"  {role} (track{figures['track']}, role confidence "
                 f"{figures['role_confidence']:.2f}): visible {figures['visible_share']:.0%}"
@@ -57,7 +60,8 @@ class ClipResult:
             mutual, aversion = dyad["mutual_gaze"], dyad["infant_gaze_aversion"]
             lines.append(
                 f"  mutual gaze {dyad['mutual_gaze_share']:.0%} of the time in "
-                f"{mutual['episodes']} episodes (longest {mutual['longest_s']:.1f} s); "
+                f"{mutual['episodes']} episodes (longest {mutual['longest_s']:.1f} s), "
+                f"cannot be told {dyad.get('mutual_gaze_unknown_share', 0.0):.0%}; "
                 f"infant gaze aversion {aversion['episodes']} episodes "
                 f"(longest {aversion['longest_s']:.1f} s)"
             )

@@ -56,7 +56,13 @@ def provenance_document(
         "sample_fps": round(features.sample_fps, 4),
         "frames_analysed": features.summary.get("frames_analysed", 0),
         "roles": {
-            f"track{a.track_id}": {"role": a.role, "confidence": a.confidence, "source": a.source}
+            f"track{a.track_id}": {
+                "role": a.role,
+                "confidence": a.confidence,
+                "source": a.source,
+                "reasons": list(a.reasons),
+                "evidence": a.evidence,
+            }
             for a in features.roles.values()
         },
         "device": features.device,

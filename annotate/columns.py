@@ -10,6 +10,9 @@ YAW, PITCH, ROLL = "yaw", "pitch", "roll"
 GAZE_YAW, GAZE_PITCH, GAZE_DX, GAZE_DY = "gaze_yaw", "gaze_pitch", "gaze_dx", "gaze_dy"
 EYES_OPEN, SMILE, MOUTH_OPEN = "eyes_open", "smile", "mouth_open"
 LOOKING_AT, MUTUAL_GAZE = "looking_at", "mutual_gaze"
+LOOKING_AT_CONFIDENCE = "looking_at_confidence"
+GAZE_UNKNOWN_VALUE = "unknown"
+"""looking_at's value where the tool cannot tell where the face looks (empty: at no one)."""
 EYES_X, EYES_Y = "eyes_x", "eyes_y"
 BLENDSHAPE_PREFIX = "bs_"
 
@@ -41,6 +44,7 @@ FEATURE_COLUMNS = (
     VISIBLE,
     *FACE_VALUE_COLUMNS,
     LOOKING_AT,
+    LOOKING_AT_CONFIDENCE,
     MUTUAL_GAZE,
 )
 """Every row: one sampled frame and one face track (design.md), blendshapes (bs_*) after these."""
@@ -109,10 +113,12 @@ LOOKING_AT_PARTNER = "looking_at_partner"
 INFANT_GAZE_AVERSION = "infant_gaze_aversion"
 FACE_ABSENT = "face_absent"
 SMILE_KIND = "smile"
+GAZE_UNKNOWN = "gaze_unknown"
 EPISODE_KINDS = (
     MUTUAL_GAZE_KIND,
     LOOKING_AT_PARTNER,
     INFANT_GAZE_AVERSION,
+    GAZE_UNKNOWN,
     FACE_ABSENT,
     SMILE_KIND,
 )

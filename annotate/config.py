@@ -55,6 +55,8 @@ class TrackingConfig:
     max_step_widths: float = 1.5
     reidentify: bool = True
     min_track_s: float = 0.3
+    max_signature_distance: float = 2.0
+    join_max_gap_s: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class GazeConfig:
     eyes_open_min: float = 0.4
     min_in_plane: float = 0.25
     target_margin: float = 0.35
+    max_readable_yaw_deg: float = 60.0
 
 
 @dataclass(frozen=True)

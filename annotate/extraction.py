@@ -17,10 +17,12 @@ import pandas as pd
 
 from annotate.config import FeatureConfig
 from annotate.errors import VideoError
+from annotate.faces.face_evidence import face_evidence
 from annotate.faces.finder import ExpectedFace, FaceFinder
 from annotate.faces.frame_table import build_feature_table, empty_feature_table
 from annotate.faces.landmarker import Device, FaceLandmarker, RawFace
 from annotate.faces.observation import FaceObservation
+from annotate.faces.reid import join_tracks
 from annotate.faces.roles import (
     RoleAssignment,
     TrackSummary,
@@ -105,6 +107,7 @@ def _track_summaries(tracks: list[Track], frame_size: tuple[int, int]) -> list[T
                     ]
                 )
             ),
+            evidence=face_evidence(track.observations, frame_size),
         )
         for track in tracks
     ]
@@ -216,7 +219,8 @@ def finish_clip(
             f"{info.path}: decoded {stretch.frames_decoded} of the {info.frame_count} frames the "
             "container announces; the file may be truncated"
         )
-    tracks = real_tracks(stretch.tracks, config.tracking.min_track_s)
+    joined = join_tracks(stretch.tracks, config.tracking, frame_size)
+    tracks = real_tracks(joined, config.tracking.min_track_s)
     roles = role_heuristic(tracks, frame_size)
     if role_overrides:
         roles = apply_overrides(roles, role_overrides)
@@ -226,7 +230,11 @@ def finish_clip(
     else:
         table = build_feature_table(info.clip_id, samples, tracks, roles, frame_size, config.gaze)
         if len(tracks) == 1:
-            notes.append(f"{info.path}: only one face found; its role is a guess (use --roles)")
+            only = next(iter(roles.values()))
+            notes.append(
+                f"{info.path}: only one face found; called {only.role} from the face alone "
+                f"(confidence {only.confidence:.2f}; use --roles to correct)"
+            )
     episodes = clip_episodes(table, config.episodes, config.expressions)
     sample_fps = _effective_rate(samples, info.fps)
     summary = clip_summary(table, episodes, roles, sample_fps, config.expressions.smile_min)

@@ -22,6 +22,7 @@ LANE_COLOURS = {
     C.MUTUAL_GAZE_KIND: "#d62728",
     C.INFANT_GAZE_AVERSION: "#ff7f0e",
     C.SMILE_KIND: "#2ca02c",
+    C.GAZE_UNKNOWN: "#c7b8dd",
 }
 LANE_NAMES = {
     C.FACE_ABSENT: "visible",
@@ -29,6 +30,7 @@ LANE_NAMES = {
     C.MUTUAL_GAZE_KIND: "mutual gaze",
     C.INFANT_GAZE_AVERSION: "gaze aversion",
     C.SMILE_KIND: "smile",
+    C.GAZE_UNKNOWN: "gaze unknown",
 }
 
 
@@ -44,8 +46,18 @@ def timeline_lanes(table: pd.DataFrame, smile_min: float) -> list[tuple[str, str
     lanes: list[tuple[str, str, np.ndarray]] = []
     if (C.MUTUAL_GAZE_KIND, DYAD) in flags:
         lanes.append(("dyad: mutual gaze", C.MUTUAL_GAZE_KIND, flags[(C.MUTUAL_GAZE_KIND, DYAD)]))
+        lanes.append(("dyad: mutual gaze unknown", C.GAZE_UNKNOWN, flags[(C.GAZE_UNKNOWN, DYAD)]))
     for role in roles:
-        for kind in (C.FACE_ABSENT, C.LOOKING_AT_PARTNER, C.INFANT_GAZE_AVERSION, C.SMILE_KIND):
+        kinds = (
+            C.FACE_ABSENT,
+            C.LOOKING_AT_PARTNER,
+            C.GAZE_UNKNOWN,
+            C.INFANT_GAZE_AVERSION,
+            C.SMILE_KIND,
+        )
+        for kind in kinds:
+            if kind == C.GAZE_UNKNOWN and role not in (MOTHER, INFANT):
+                continue  # many faces of a group session: their lanes stay few
             if (kind, role) in flags:
                 flag = flags[(kind, role)]
                 lanes.append(

@@ -34,8 +34,10 @@ def clip_summary(
     sample_fps: float,
     smile_min: float,
 ) -> dict[str, Any]:
-    """Per role: share of time visible, looking at the partner, smiling, mean |yaw|; for the
-    dyad: mutual gaze share, episodes and longest; infant gaze aversion count and longest.
+    """Per role: share of time visible, looking at the partner, looking elsewhere, where it
+    looks unknown (the three add up to 1), smiling, mean |yaw|; for the dyad: mutual gaze, no
+    mutual gaze and unknown shares (adding up to 1), mutual gaze episodes and longest; infant
+    gaze aversion count and longest.
 
     Shares are of the analysed time (each sample weighted by the time until the next one).
     """
@@ -56,6 +58,8 @@ def clip_summary(
         part = role_flags(table, role, frames)
         visible = ~flags[(C.FACE_ABSENT, role)]
         looking = flags.get((C.LOOKING_AT_PARTNER, role))
+        unknown = flags[(C.GAZE_UNKNOWN, role)]
+        elsewhere = ~unknown if looking is None else ~unknown & ~looking
         yaw = part[C.YAW].to_numpy(dtype=np.float64)
         summary["roles"][role] = {
             "track": assignment.track_id,
@@ -63,16 +67,23 @@ def clip_summary(
             "role_source": assignment.source,
             "visible_share": _share(visible, weights),
             "looking_at_partner_share": None if looking is None else _share(looking, weights),
+            "looking_elsewhere_share": _share(elsewhere, weights),
+            "gaze_unknown_share": _share(unknown, weights),
             "smiling_share": _share(flags[(C.SMILE_KIND, role)], weights),
             "mean_abs_yaw_deg": None
             if not visible.any()
             else round(float(np.nanmean(np.abs(yaw))), 2),
             "face_absent": _episode_figures(episodes, C.FACE_ABSENT, role),
+            "gaze_unknown": _episode_figures(episodes, C.GAZE_UNKNOWN, role),
         }
     mutual = flags.get((C.MUTUAL_GAZE_KIND, DYAD))
     if mutual is not None:
+        mutual_unknown = flags[(C.GAZE_UNKNOWN, DYAD)]
         summary["dyad"] = {
             "mutual_gaze_share": _share(mutual, weights),
+            "no_mutual_gaze_share": _share(~mutual & ~mutual_unknown, weights),
+            "mutual_gaze_unknown_share": _share(mutual_unknown, weights),
+            "gaze_unknown": _episode_figures(episodes, C.GAZE_UNKNOWN, DYAD),
             "mutual_gaze": _episode_figures(episodes, C.MUTUAL_GAZE_KIND, DYAD),
             "infant_gaze_aversion": _episode_figures(episodes, C.INFANT_GAZE_AVERSION, INFANT),
         }

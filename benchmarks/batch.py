@@ -109,6 +109,30 @@ def _recall(script: Script, features: pd.DataFrame) -> tuple[pd.DataFrame, float
     return hits, right / max(total, 1)
 
 
+def tracks_per_person(script: Script, features: pd.DataFrame) -> pd.Series:
+    """For each scripted face, how many tracks (feature-table tracks) were seen on it: each
+    visible row goes to the nearest scripted face within half its width."""
+    from annotate.samples.group import truth_faces
+
+    visible = features[features["visible"]]
+    seen: dict[str, set[int]] = {}
+    for t, part in visible.groupby("t"):
+        cx = ((part["x"] + part["w"] / 2) * script.width).to_numpy()
+        cy = ((part["y"] + part["h"] / 2) * script.height).to_numpy()
+        faces = truth_faces(script, float(t))
+        for x, y, track in zip(cx, cy, part["track"].to_numpy(), strict=True):
+            nearest = min(
+                faces, key=lambda f: (f.centre_px[0] - x) ** 2 + (f.centre_px[1] - y) ** 2
+            )
+            if (
+                np.hypot(nearest.centre_px[0] - x, nearest.centre_px[1] - y)
+                <= 0.5 * nearest.width_px
+            ):
+                seen.setdefault(nearest.role, set()).add(int(track))
+    names = [face.role for face in truth_faces(script, 0.0)]
+    return pd.Series({name: len(seen.get(name, set())) for name in names}, dtype="int64")
+
+
 def group(work: Path, seconds: float, pairs: int, mesh: FaceMesh, still: FaceLandmarker) -> None:
     from annotate.samples.group import group_session, make_group_clip
 
@@ -138,6 +162,13 @@ def group(work: Path, seconds: float, pairs: int, mesh: FaceMesh, still: FaceLan
     for label, part in hits.groupby(bins, observed=True):
         print(f"     faces {label} px: {part['found'].mean():.1%} of {len(part)}")
     print(f"   tracks whose adult/infant class matches the script: {class_share:.1%}")
+    features = read_features(out)
+    per_person = tracks_per_person(script, features)
+    print(
+        f"   tracks: {features['track'].nunique()} for {len(per_person)} faces; per face: "
+        f"mean {per_person.mean():.2f}, max {per_person.max()}, faces with more than one "
+        f"track {int((per_person > 1).sum())}, faces never tracked {int((per_person == 0).sum())}"
+    )
     seconds_table = pd.read_csv(out / "sessions.csv")
     print(
         f"   per second: adults median {seconds_table['adults'].median():.0f} (truth {pairs + 1}), "

@@ -28,12 +28,14 @@ ROLE_FIGURES = (
     "looking_at_partner_share",
     "smiling_share",
     "mean_abs_yaw_deg",
+    "gaze_unknown_share",
     "face_absent_episodes",
     "face_absent_longest_s",
     "face_absent_total_s",
 )
 DYAD_FIGURES = (
     "mutual_gaze_share",
+    "mutual_gaze_unknown_share",
     "mutual_gaze_episodes",
     "mutual_gaze_longest_s",
     "mutual_gaze_total_s",
@@ -126,7 +128,7 @@ def clip_rows(
                 "track": figures.get("track"),
                 "role_confidence": figures.get("role_confidence"),
                 "role_source": figures.get("role_source"),
-                **{name: figures.get(name) for name in ROLE_FIGURES[:4]},
+                **{name: figures.get(name) for name in ROLE_FIGURES[:5]},
                 "face_absent_episodes": absent.get("episodes"),
                 "face_absent_longest_s": absent.get("longest_s"),
                 "face_absent_total_s": absent.get("total_s"),
@@ -134,7 +136,12 @@ def clip_rows(
         )
     dyad = summary.get("dyad")
     if dyad:
-        row = {**facts, "role": DYAD, "mutual_gaze_share": dyad.get("mutual_gaze_share")}
+        row = {
+            **facts,
+            "role": DYAD,
+            "mutual_gaze_share": dyad.get("mutual_gaze_share"),
+            "mutual_gaze_unknown_share": dyad.get("mutual_gaze_unknown_share"),
+        }
         for kind in ("mutual_gaze", "infant_gaze_aversion"):
             for figure in ("episodes", "longest_s", "total_s"):
                 row[f"{kind}_{figure}"] = dyad.get(kind, {}).get(figure)

@@ -72,7 +72,9 @@ def _role_features(folder_table: pd.DataFrame, bins: NDArray[np.int64], n: int) 
     table = table.assign(
         **{
             C.VISIBLE: visible.astype("float64"),
-            "looking": (table[C.LOOKING_AT].astype("string").fillna("") != "").astype("float64"),
+            "looking": (
+                ~table[C.LOOKING_AT].astype("string").fillna("").isin(["", C.GAZE_UNKNOWN_VALUE])
+            ).astype("float64"),
             C.MUTUAL_GAZE: table[C.MUTUAL_GAZE].fillna(False).astype(bool).astype("float64"),
         }
     )

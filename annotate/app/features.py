@@ -42,6 +42,7 @@ ROLE_COLUMNS = (
 _LANE_KINDS = (
     (C.MUTUAL_GAZE_KIND, "mutual gaze"),
     (C.INFANT_GAZE_AVERSION, "gaze aversion"),
+    (C.GAZE_UNKNOWN, "gaze unknown"),
     ("visible", "visible"),
     (C.LOOKING_AT_PARTNER, "looks at partner"),
     (C.SMILE_KIND, "smile"),
@@ -103,8 +104,9 @@ def _roles(table: pd.DataFrame, frames: np.ndarray) -> list[dict[str, Any]]:
 def episode_lanes(
     episodes: pd.DataFrame, roles: list[str], duration_s: float
 ) -> list[dict[str, Any]]:
-    """Timeline lanes from episodes.csv: mutual gaze, aversion, then per role visible, looks at
-    partner and smile ('visible' is the complement of the role's face_absent episodes)."""
+    """Timeline lanes from episodes.csv: mutual gaze, aversion, gaze unknown (dyad, mother,
+    infant: where the tool cannot tell), then per role visible, looks at partner and smile
+    ('visible' is the complement of the role's face_absent episodes)."""
     lanes = []
     for kind, label in _LANE_KINDS:
         for role in ("dyad", *roles):
@@ -118,6 +120,8 @@ def episode_lanes(
                 ]
                 found = [(i.start_s, i.end_s) for i in gaps(spans, Interval(0.0, duration_s))]
             else:
+                if kind == C.GAZE_UNKNOWN and role not in _ROLE_ORDER:
+                    continue  # the many faces of a group session keep their lanes few
                 rows = episodes[(episodes["kind"] == kind) & (episodes[C.ROLE] == role)]
                 if rows.empty:
                     continue

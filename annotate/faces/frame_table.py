@@ -2,7 +2,10 @@
 
 A track that is not visible in a frame still has its row, with the face columns empty, so that
 'not visible' is data rather than a gap. Gaze targets and mutual gaze are computed here, frame by
-frame, among the faces visible in that frame.
+frame, among the faces visible in that frame (annotate.faces.dyad.gaze_targets): looking_at is
+a role, empty (at no one in the picture) or `unknown` (the tool cannot tell; always so where the
+face is not visible), with looking_at_confidence (0 where unknown); mutual_gaze is empty where
+it cannot be told.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ import pandas as pd
 
 from annotate import columns as C
 from annotate.config import GazeConfig
-from annotate.faces.dyad import looking_at, mutual_gaze
+from annotate.faces.dyad import UNKNOWN, gaze_targets, mutual_known
 from annotate.faces.observation import FaceObservation
-from annotate.faces.roles import RoleAssignment
+from annotate.faces.roles import INFANT, MOTHER, RoleAssignment
 from annotate.faces.tracking import Track
 
 
@@ -83,13 +86,18 @@ def build_feature_table(
             values[row] = _face_values(face)
             shapes[row] = face.blendshapes
             in_frame.setdefault(i, {})[track_roles[j]] = (row, face)
-    looking = np.full(rows, None, dtype=object)
+    looking = np.full(rows, UNKNOWN, dtype=object)
+    confidence = np.zeros(rows)
     mutual = np.full(rows, None, dtype=object)
+    partners = {MOTHER: INFANT, INFANT: MOTHER} if {MOTHER, INFANT} & set(track_roles) else {}
     for faces in in_frame.values():
-        targets = looking_at({role: face for role, (_, face) in faces.items()}, frame_size, gaze)
-        both = mutual_gaze(targets)
+        targets = gaze_targets(
+            {role: face for role, (_, face) in faces.items()}, frame_size, gaze, partners
+        )
+        both = mutual_known(targets)
         for role, (row, _) in faces.items():
-            looking[row], mutual[row] = targets[role], both[role]
+            looking[row], mutual[row] = targets[role].target, both[role]
+            confidence[row] = targets[role].confidence
     frames = np.array([frame for frame, _ in samples], dtype=np.int64)
     times = np.array([t for _, t in samples], dtype=np.float64)
     columns: dict[str, object] = {
@@ -101,6 +109,7 @@ def build_feature_table(
         C.VISIBLE: visible,
         **{name: values[:, k] for k, name in enumerate(C.FACE_VALUE_COLUMNS)},
         C.LOOKING_AT: pd.array(looking, dtype="string"),
+        C.LOOKING_AT_CONFIDENCE: confidence,
         C.MUTUAL_GAZE: pd.array(mutual, dtype="boolean"),
         **{name: shapes[:, k].astype(np.float64) for k, name in enumerate(BLENDSHAPE_COLUMNS)},
     }

@@ -16,9 +16,18 @@ the faces it calls adults, twice. A face whose size is below
 0.7 times an adult's, and 0.82 lies halfway between the two on a log scale.
 
 Confidence is 0 at the threshold and 1 at the typical adult (1.0) or infant (0.7) ratio or
-beyond. Roles are `adult_NN` and `infant_NN`, numbered within each class in order of first
-appearance (track id), with as many digits as the count needs. With fewer than three faces, or
-all at one height, the adult size is the upper quartile of the sizes.
+beyond.
+
+The face's own evidence (annotate.faces.face_evidence, as for dyads) joins the size where the
+face is large enough for its proportions to be read well (median at least `RELIABLE_FACE_PX`,
+100 pixels): the size ratio counts `SIZE_LOGIT` log-odds per log step from the threshold to the
+typical infant ratio, the face's log-odds are added, and the class and confidence (|2 P - 1|)
+follow from the sum. Smaller faces (most of a room shot: infants 35-72 px, adults 50-104 px in
+the generated scenes) are classed by size alone, their face evidence only recorded as a reason.
+
+Roles are `adult_NN` and `infant_NN`, numbered within each class in order of first appearance
+(track id), with as many digits as the count needs. With fewer than three faces, or all at one
+height, the adult size is the upper quartile of the sizes.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from annotate.faces.face_evidence import NO_EVIDENCE, RELIABLE_FACE_PX, FaceEvidence, face_evidence
 from annotate.faces.roles import RoleAssignment
 from annotate.faces.tracking import Track
 
@@ -37,6 +47,7 @@ SOURCE = "group_heuristic"
 INFANT_RATIO = 0.82
 TYPICAL_INFANT_RATIO = 0.7
 MIN_PAIR_HEIGHT_SHARE = 0.1
+SIZE_LOGIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class GroupTrack:
     frames_seen: int
     median_face_px: float
     median_y_px: float
+    evidence: FaceEvidence = NO_EVIDENCE
 
 
 def group_tracks(tracks: Sequence[Track], frame_size: tuple[int, int]) -> list[GroupTrack]:
@@ -73,6 +85,7 @@ def group_tracks(tracks: Sequence[Track], frame_size: tuple[int, int]) -> list[G
                 len(track.observations),
                 float(np.median(sizes)),
                 float(np.median(ys)),
+                face_evidence(track.observations, frame_size),
             )
         )
     return summaries
@@ -124,20 +137,38 @@ def assign_group_roles(
         return {}
     a, b = adult_size_line(tracks, infant_ratio)
     floor = 0.5 * float(np.median([t.median_face_px for t in tracks]))
-    classes: dict[int, tuple[str, float]] = {}
+    classes: dict[int, tuple[str, float, tuple[str, ...]]] = {}
     for track in tracks:
         expected = max(a + b * track.median_y_px, floor, 1.0)
         ratio = max(track.median_face_px, 1e-6) / expected
         kind = INFANT if ratio < infant_ratio else ADULT
-        classes[track.track_id] = (kind, _confidence(ratio, infant_ratio))
+        confidence = _confidence(ratio, infant_ratio)
+        reasons = [
+            f"face {track.median_face_px:.0f} px, {ratio:.2f} times an adult's at its height "
+            f"({expected:.0f} px; infant below {infant_ratio})"
+        ]
+        face = track.evidence
+        if face.frames_read:
+            used = track.median_face_px >= RELIABLE_FACE_PX
+            reasons.append(
+                f"face proportions: infant log-odds {face.infant_logit:+.2f} from "
+                f"{face.frames_read} frames" + ("" if used else " (face too small: not used)")
+            )
+            if used:
+                step = abs(math.log(TYPICAL_INFANT_RATIO) - math.log(infant_ratio))
+                size_logit = SIZE_LOGIT * (math.log(infant_ratio) - math.log(ratio)) / step
+                p = 1.0 / (1.0 + math.exp(-max(min(size_logit + face.infant_logit, 50.0), -50.0)))
+                kind = INFANT if p > 0.5 else ADULT
+                confidence = round(abs(2 * p - 1), 3)
+        classes[track.track_id] = (kind, confidence, tuple(reasons))
     digits = max(2, len(str(len(tracks))))
     counters = {ADULT: 0, INFANT: 0}
     roles = {}
     for track_id in sorted(classes):
-        kind, confidence = classes[track_id]
+        kind, confidence, why = classes[track_id]
         counters[kind] += 1
         role = f"{kind}_{counters[kind]:0{digits}d}"
-        roles[track_id] = RoleAssignment(track_id, role, confidence, SOURCE)
+        roles[track_id] = RoleAssignment(track_id, role, confidence, SOURCE, why)
     return roles
 
 

@@ -10,6 +10,7 @@ from annotate.columns import BLENDSHAPE_NAMES
 from annotate.config import GazeConfig
 from annotate.faces import geometry
 from annotate.faces.landmarker import RawFace
+from annotate.faces.proportions import face_proportions, unreadable
 
 
 def _no_blendshapes() -> np.ndarray:
@@ -43,6 +44,9 @@ class FaceObservation:
     blendshapes: np.ndarray = field(default_factory=_no_blendshapes, compare=False, repr=False)
     """float32 scores in the order of annotate.columns.BLENDSHAPE_NAMES (NaN where missing): an
     array, not a dict, because a 90-minute session holds hundreds of thousands of these."""
+    proportions: np.ndarray = field(default_factory=unreadable, compare=False, repr=False)
+    """float32 face proportions (annotate.faces.proportions; NaN where unreadable): the face's
+    own evidence of who it is, for roles and re-identification."""
 
     @property
     def centre_xy_norm(self) -> tuple[float, float]:
@@ -105,5 +109,8 @@ class FaceObservation:
             eyes_read=eyes_read,
             blendshapes=np.array(
                 [shapes.get(name, np.nan) for name in BLENDSHAPE_NAMES], dtype=np.float32
+            ),
+            proportions=face_proportions(
+                face.landmarks, face.matrix, width, height, pose.yaw_deg, pose.pitch_deg
             ),
         )

@@ -5,7 +5,8 @@ At each chunk edge, the tracks that end near the edge are matched to the tracks 
 it (Hungarian method on the distance between the last and first boxes, in face widths, plus the
 difference in size), as the tracker matches faces from frame to frame. A chunk's track that
 matches none continues a closed track of similar size when the recording already has
-`max_faces` tracks (as the tracker re-identifies), else it becomes a new track.
+`max_faces` tracks (as the tracker re-identifies), else it becomes a new track. In both, two
+tracks whose faces' proportions say two people (annotate.faces.face_evidence) are not joined.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from annotate.config import TrackingConfig
+from annotate.faces.face_evidence import signature, signature_distance
 from annotate.faces.tracking import Track
 
 _UNMATCHABLE = 1e6
@@ -38,7 +40,15 @@ def _edge_cost(
     ratio = max(size_a, size_b) / min(size_a, size_b)
     if distance > config.max_step_widths * (1.0 + dt) or ratio > _MAX_SIZE_RATIO:
         return _UNMATCHABLE
+    if not _same_person(before, after, config):
+        return _UNMATCHABLE
     return distance + math.log(ratio)
+
+
+def _same_person(before: Track, after: Track, config: TrackingConfig) -> bool:
+    """Whether the two tracks' faces may be one person's (unreadable proportions: yes)."""
+    apart = signature_distance(signature(before.observations), signature(after.observations))
+    return apart is None or apart <= config.max_signature_distance
 
 
 def _median_size(track: Track, frame_size: tuple[int, int]) -> float:
@@ -103,6 +113,8 @@ def _reidentify(
     best, best_ratio = None, _MAX_SIZE_RATIO
     for k, candidate in enumerate(joined):
         if k in taken or not candidate.observations or candidate.observations[-1].t >= start:
+            continue
+        if not _same_person(candidate, track, config):
             continue
         other = _median_size(candidate, frame_size)
         ratio = max(size, other) / max(min(size, other), 1.0)

@@ -4,7 +4,11 @@ Kinds (annotate.columns): mutual_gaze (role 'dyad'): mother and infant look at e
 looking_at_partner (mother, infant): one looks at the other; infant_gaze_aversion (infant): the
 infant is visible and does not look at the mother while the mother looks at the infant;
 face_absent (every role): the track's face is not visible; smile (every role): the smile score
-reaches the threshold.
+reaches the threshold; gaze_unknown (every role): the tool cannot tell where the role looks (its
+face is not found, or looking_at is `unknown`); gaze_unknown (role 'dyad'): whether mother and
+infant look at each other cannot be told (neither is known to look elsewhere, and not both are
+known to look at the other). Infant gaze aversion needs the infant known to look elsewhere, so
+time the tool could not read is never counted as no mutual gaze or as aversion.
 """
 
 from __future__ import annotations
@@ -34,6 +38,13 @@ def _looks_at(part: pd.DataFrame, target: str) -> np.ndarray:
     return (part[C.LOOKING_AT].fillna("") == target).to_numpy(dtype=bool)
 
 
+def gaze_unknown(part: pd.DataFrame) -> np.ndarray:
+    """Per sample: the role's gaze cannot be told (no row, not visible, or looking_at unknown)."""
+    visible = part[C.VISIBLE].fillna(False).to_numpy(dtype=bool)
+    unknown = (part[C.LOOKING_AT].fillna("") == C.GAZE_UNKNOWN_VALUE).to_numpy(dtype=bool)
+    return ~visible | unknown
+
+
 def clip_flags(table: pd.DataFrame, smile_min: float) -> dict[tuple[str, str], np.ndarray]:
     """Per-sample flags for every (kind, role) that the clip's roles allow."""
     frames, _ = sample_grid(table)
@@ -44,14 +55,18 @@ def clip_flags(table: pd.DataFrame, smile_min: float) -> dict[tuple[str, str], n
         visible = part[C.VISIBLE].fillna(False).to_numpy(dtype=bool)
         flags[(C.FACE_ABSENT, role)] = ~visible
         flags[(C.SMILE_KIND, role)] = (part[C.SMILE].fillna(0.0) >= smile_min).to_numpy(dtype=bool)
+        flags[(C.GAZE_UNKNOWN, role)] = gaze_unknown(part)
     if MOTHER in parts and INFANT in parts:
         mother_looks = _looks_at(parts[MOTHER], INFANT)
         infant_looks = _looks_at(parts[INFANT], MOTHER)
-        infant_visible = parts[INFANT][C.VISIBLE].fillna(False).to_numpy(dtype=bool)
+        mother_elsewhere = ~mother_looks & ~flags[(C.GAZE_UNKNOWN, MOTHER)]
+        infant_elsewhere = ~infant_looks & ~flags[(C.GAZE_UNKNOWN, INFANT)]
+        mutual = mother_looks & infant_looks
         flags[(C.LOOKING_AT_PARTNER, MOTHER)] = mother_looks
         flags[(C.LOOKING_AT_PARTNER, INFANT)] = infant_looks
-        flags[(C.MUTUAL_GAZE_KIND, DYAD)] = mother_looks & infant_looks
-        flags[(C.INFANT_GAZE_AVERSION, INFANT)] = mother_looks & infant_visible & ~infant_looks
+        flags[(C.MUTUAL_GAZE_KIND, DYAD)] = mutual
+        flags[(C.GAZE_UNKNOWN, DYAD)] = ~mutual & ~mother_elsewhere & ~infant_elsewhere
+        flags[(C.INFANT_GAZE_AVERSION, INFANT)] = mother_looks & infant_elsewhere
     return flags
 
 

@@ -77,16 +77,20 @@ def test_episode_lanes_in_order_with_visible_as_the_complement_of_absent() -> No
             ("c", C.SMILE_KIND, "mother", 1.0, 2.0),
             ("c", C.FACE_ABSENT, "infant", 2.0, 3.0),
             ("c", C.MUTUAL_GAZE_KIND, "dyad", 0.0, 1.5),
+            ("c", C.GAZE_UNKNOWN, "dyad", 2.0, 3.0),
+            ("c", C.GAZE_UNKNOWN, "adult_03", 2.0, 3.0),
         ],
         columns=["clip_id", "kind", "role", "start", "end"],
     )
-    lanes = episode_lanes(episodes, ["mother", "infant"], 5.0)
+    lanes = episode_lanes(episodes, ["mother", "infant", "adult_03"], 5.0)
     assert [lane["id"] for lane in lanes] == [
         "mutual_gaze/dyad",
+        "gaze_unknown/dyad",
         "visible/mother",
         "visible/infant",
+        "visible/adult_03",
         "smile/mother",
     ]
-    assert lanes[1]["intervals"] == [[0.0, 5.0]]
-    assert lanes[2]["intervals"] == [[0.0, 2.0], [3.0, 5.0]]
-    assert lanes[0]["label"] == "mutual gaze" and lanes[3]["label"] == "mother smile"
+    assert lanes[2]["intervals"] == [[0.0, 5.0]]
+    assert lanes[3]["intervals"] == [[0.0, 2.0], [3.0, 5.0]]
+    assert lanes[0]["label"] == "mutual gaze" and lanes[5]["label"] == "mother smile"

@@ -57,6 +57,9 @@ def test_extract_writes_every_output_and_refuses_to_overwrite(tmp_path: Path) ->
     assert len(provenance["video"]["sha256"]) == 64 and len(provenance["config_hash"]) == 64
     assert provenance["install"]["matches_lock"] is True  # a locked install, the lock's hash
     assert len(provenance["install"]["lock_sha256"]) == 64
+    for track in provenance["roles"].values():  # each role with its reasons and evidence
+        assert track["reasons"] and track["evidence"]["frames_seen"] > 0
+        assert 0 <= track["confidence"] <= 1
     with av.open(str(out / "overlay.mp4")) as overlay:
         stream = overlay.streams.video[0]
         assert stream.codec_context.name == "h264"
@@ -81,6 +84,9 @@ def test_extract_writes_every_output_and_refuses_to_overwrite(tmp_path: Path) ->
     assert forced.returncode == 0, forced.stderr
     assert not (out / "overlay.mp4").exists()  # a stale output does not outlive its run
     assert json.loads((out / "summary.json").read_text())["sample_fps"] == pytest.approx(5, 0.1)
+    overridden = json.loads((out / "provenance.json").read_text())["roles"]
+    assert overridden["track0"]["source"] == "override"
+    assert overridden["track0"]["reasons"][0] == "--roles track0=infant"
 
 
 def truncated(tmp_path: Path) -> Path:

@@ -308,6 +308,7 @@ function episodeColour(kind) {
     {
       mutual_gaze: "#e53935",
       infant_gaze_aversion: "#fb8c00",
+      gaze_unknown: "#b39ddb",
       visible: "#607d8b",
       looking_at_partner: "#26a69a",
       smile: "#fdd835",
