@@ -9,9 +9,9 @@ from typing import Any
 
 from annotate import outputs as O
 from annotate.extraction import ClipFeatures
+from annotate.faces.episodes import episode_table
 from annotate.install_lock import lock_record
 from annotate.plots import plot_timeline
-from annotate.timeline.clip_episodes import episode_table
 from annotate.video import ProgressHook
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from annotate.config import FeatureConfig
 from annotate.errors import VideoError
+from annotate.faces.episodes import clip_episodes
 from annotate.faces.face_evidence import face_evidence
 from annotate.faces.finder import ExpectedFace, FaceFinder
 from annotate.faces.frame_table import build_feature_table, empty_feature_table
@@ -31,7 +32,6 @@ from annotate.faces.roles import (
 )
 from annotate.faces.tracking import FaceTracker, Track, real_tracks
 from annotate.summary import clip_summary
-from annotate.timeline.clip_episodes import clip_episodes
 from annotate.timeline.episodes import Episode
 from annotate.video import ClipInfo, ProgressHook, iter_frames, probe
 

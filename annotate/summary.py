@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from annotate import columns as C
+from annotate.faces.episodes import clip_flags, role_flags, sample_grid
 from annotate.faces.roles import DYAD, INFANT, RoleAssignment
-from annotate.timeline.clip_episodes import clip_flags, role_flags, sample_grid
 from annotate.timeline.episodes import Episode, sample_ends
 
 

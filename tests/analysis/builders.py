@@ -20,7 +20,7 @@ from annotate.coding.clips import ClipRef
 from annotate.coding.records import Annotation
 from annotate.config import EpisodeConfig, ExpressionConfig
 from annotate.errors import AnnotateError
-from annotate.timeline.clip_episodes import clip_episodes, episode_table
+from annotate.faces.episodes import clip_episodes, episode_table
 
 Spans = Sequence[tuple[float, float]]
 

@@ -1,4 +1,4 @@
-"""The episodes of one clip, from its feature table.
+"""The face episodes of one clip (mutual gaze, aversion, absence, smiles), from its feature table.
 
 Kinds (annotate.columns): mutual_gaze (role 'dyad'): mother and infant look at each other;
 looking_at_partner (mother, infant): one looks at the other; infant_gaze_aversion (infant): the
