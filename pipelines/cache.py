@@ -22,7 +22,6 @@ import json
 import os
 import pickle
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from typing import Any, Literal
 
 from annotate.errors import OutputError
 from annotate.extraction import TrackedStretch
+from annotate.io.atomic import write_bytes
 from annotate.outputs import PROVENANCE_JSON
 from annotate.video import file_sha256
 
@@ -44,27 +44,6 @@ CLIPS_DIR = "clips"
 ResultState = Literal["finished", "stale", "missing"]
 _UMASK = os.umask(0)
 os.umask(_UMASK)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary file beside it, synced, then renamed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide results from colleagues
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """atomic_write_bytes for UTF-8 text."""
-    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 @contextmanager
@@ -178,7 +157,7 @@ class HashCache:
         return digest
 
     def save(self) -> None:
-        atomic_write_text(self.path, json.dumps(self._known, indent=1, sort_keys=True))
+        write_bytes(self.path, json.dumps(self._known, indent=1, sort_keys=True), force=True)
 
 
 def result_key(video_sha256: str, config_hash: str, model_sha256: str) -> str:
@@ -218,7 +197,7 @@ def chunk_file(work_dir: Path, key: str, start_s: float, end_s: float | None) ->
 
 def save_chunk(path: Path, stretch: TrackedStretch) -> None:
     """Keep a tracked chunk (atomically)."""
-    atomic_write_bytes(path, pickle.dumps(stretch, protocol=pickle.HIGHEST_PROTOCOL))
+    write_bytes(path, pickle.dumps(stretch, protocol=pickle.HIGHEST_PROTOCOL), force=True)
 
 
 def load_chunk(path: Path) -> TrackedStretch:

@@ -34,7 +34,8 @@ import pyarrow.parquet as pq
 from annotate import columns as C
 from annotate import outputs as O
 from annotate.faces.frame_table import empty_feature_table
-from pipelines.cache import CLIPS_DIR, atomic_write_bytes, atomic_write_text, result_key
+from annotate.io.atomic import write_bytes
+from pipelines.cache import CLIPS_DIR, result_key
 from pipelines.manifest import SESSION, Manifest
 from pipelines.records import BatchOptions, ClipOutcome
 from pipelines.sessions import (
@@ -97,7 +98,7 @@ def write_partition(features_dir: Path, clip_id: str, key: str, source: Path) ->
     folder.mkdir(parents=True, exist_ok=True)
     buffer = pa.BufferOutputStream()
     pq.write_table(_conformed(pq.read_table(source)), buffer)
-    atomic_write_bytes(target, buffer.getvalue().to_pybytes())
+    write_bytes(target, buffer.getvalue().to_pybytes(), force=True)
     for old in folder.glob("part-*.parquet"):
         if old != target:
             old.unlink()
@@ -165,9 +166,9 @@ def build_dataset(
         ERRORS_CSV: write_csv(out / ERRORS_CSV, errors_table(outcomes)),
     }
     lines = report_lines(manifest, out, outcomes, wall_s, pool)
-    atomic_write_text(out / REPORT_TXT, "\n".join(lines) + "\n")
+    write_bytes(out / REPORT_TXT, "\n".join(lines) + "\n", force=True)
     document = batch_document(manifest, outcomes, options, wall_s, pool)
-    atomic_write_text(out / BATCH_JSON, json.dumps(document, indent=2) + "\n")
+    write_bytes(out / BATCH_JSON, json.dumps(document, indent=2) + "\n", force=True)
     files[REPORT_TXT], files[BATCH_JSON] = out / REPORT_TXT, out / BATCH_JSON
     return files
 

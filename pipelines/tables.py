@@ -17,7 +17,7 @@ from annotate import outputs as O
 from annotate.errors import OutputError
 from annotate.faces.roles import DYAD, INFANT, MOTHER
 from annotate.install_lock import lock_record
-from pipelines.cache import atomic_write_bytes
+from annotate.io.atomic import write_bytes
 from pipelines.manifest import SESSION, Manifest, ManifestEntry
 from pipelines.records import BatchOptions, ClipOutcome
 from pipelines.sessions import SESSION_FIGURES
@@ -89,7 +89,7 @@ def _csv_bytes(table: pd.DataFrame) -> bytes:
 
 def write_csv(path: Path, table: pd.DataFrame) -> Path:
     """Write a table as CSV (UTF-8, header, no index), atomically."""
-    atomic_write_bytes(path, _csv_bytes(table))
+    write_bytes(path, _csv_bytes(table), force=True)
     return path
 
 

@@ -17,7 +17,6 @@ import pandas as pd
 from annotate.analysis.alignment import SessionAlignment, align_session, long_table, summary_table
 from annotate.analysis.events import read_time_map
 from annotate.analysis.locate import Location
-from annotate.analysis.outputs import check_writable, write_outputs
 from annotate.analysis.prepost import PrepostResult, prepost_table
 from annotate.analysis.sources import RecordingSources, SourceOptions, load_sources
 from annotate.analysis.study_manifest import StudyRow, read_study_manifest
@@ -29,6 +28,7 @@ from annotate.analysis.timeline_wide import wide_timeline
 from annotate.errors import AlignmentError, AnnotateError, OutputError
 from annotate.interchange.eaf import eaf_from_data
 from annotate.interchange.eaf_xml import eaf_to_bytes
+from annotate.io.atomic import check_writable, write_outputs
 from annotate.mechanisms import MechanismCatalogue
 from annotate.timeline.timebase import TimeMap, parse_seconds
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotate.analysis.csv_reading import reading_csv
-from annotate.analysis.outputs import write_outputs
 from annotate.errors import AlignmentError, AnnotateError, InterchangeError
+from annotate.io.atomic import write_outputs
 from annotate.timeline.timebase import SyncPoint, TimeMap, fit_time_map, parse_seconds
 
 

@@ -15,9 +15,9 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from annotate.analysis.outputs import write_outputs
 from annotate.analysis.programme_table import ProgrammeTable, Rating
 from annotate.errors import OutputError
+from annotate.io.atomic import write_outputs
 
 # Colour-blind-safe: dark teal for Y, amber for V, light grey for N.
 RATING_COLOURS = {Rating.Y: "#1b7f79", Rating.V: "#f2b134", Rating.N: "#e4e4e4"}

@@ -9,7 +9,6 @@ is written under a temporary name and renamed into place when complete.
 
 from __future__ import annotations
 
-import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -17,7 +16,8 @@ import av
 import cv2
 import numpy as np
 
-from annotate.errors import OutputError, VideoError
+from annotate.errors import VideoError
+from annotate.io.atomic import staged_file
 from annotate.video import ProgressHook
 
 MAX_WIDTH = 1280
@@ -143,17 +143,8 @@ def make_proxy(
     if target.is_file():
         return target
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot be created ({exc})", target.parent) from None
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        _transcode(source, partial, rotation % 360, total_frames, progress)
-        os.replace(partial, target)
+        with staged_file(target) as partial:
+            _transcode(source, partial, rotation % 360, total_frames, progress)
     except av.error.FFmpegError as exc:
         raise VideoError(f"cannot be turned into a browser proxy ({exc})", source) from None
-    except OSError as exc:
-        raise OutputError(f"cannot be written ({exc})", target) from None
-    finally:
-        partial.unlink(missing_ok=True)
     return target

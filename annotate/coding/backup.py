@@ -12,9 +12,9 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from annotate.coding.files import write_with
 from annotate.coding.store import AnnotationStore
 from annotate.errors import StoreError
+from annotate.io.atomic import write_with
 
 BACKUP_FOLDER = "backups"
 DEFAULT_KEEP = 10

@@ -12,8 +12,8 @@ import io
 import math
 from pathlib import Path
 
-from annotate.coding.files import check_output, write_bytes, write_text
 from annotate.coding.reliability_report import Reliability
+from annotate.io.atomic import check_output, write_bytes
 
 CSV_COLUMNS = (
     "section",
@@ -183,5 +183,5 @@ def write_reliability(
     writer.writeheader()
     writer.writerows(table_rows(report))
     write_bytes(out, buffer.getvalue().encode("utf-8"), force=force)
-    write_text(text_path, markdown(report), force=force)
+    write_bytes(text_path, markdown(report), force=force)
     return out, text_path

@@ -15,7 +15,6 @@ import typer
 
 from annotate.analysis.alignment import summary_table
 from annotate.analysis.locate import locate_clip
-from annotate.analysis.outputs import check_writable
 from annotate.analysis.programme_table import build_programme_table
 from annotate.analysis.runs import (
     align_manifest,
@@ -49,6 +48,7 @@ from annotate.commands.analysis_options import (
     TimeMapOption,
 )
 from annotate.errors import AlignmentError
+from annotate.io.atomic import check_writable
 from annotate.mechanisms import load_mechanisms
 from annotate.progress import frame_bar
 from annotate.timeline.timebase import parse_seconds

@@ -12,7 +12,6 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotate.coding.files import check_output
 from annotate.coding.records import CodingData
 from annotate.errors import InterchangeError
 from annotate.interchange.boris import read_boris
@@ -20,6 +19,7 @@ from annotate.interchange.boris_tabular import is_boris_export, read_boris_expor
 from annotate.interchange.eaf import read_eaf, write_eaf
 from annotate.interchange.tables import read_csv, read_parquet, write_csv, write_parquet
 from annotate.interchange.times import check_coding_data
+from annotate.io.atomic import check_output
 
 INPUT_FORMATS = (".eaf", ".eaf.gz", ".boris", ".csv", ".tsv", ".parquet")
 OUTPUT_FORMATS = (".eaf", ".eaf.gz", ".csv", ".parquet")

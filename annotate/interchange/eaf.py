@@ -22,7 +22,6 @@ import gzip
 from pathlib import Path
 from typing import Any
 
-from annotate.coding.files import write_bytes
 from annotate.coding.records import Annotation, CodingData, MediaRef, make_attrs
 from annotate.coding.schemes import ATTRIBUTES_TIER, Scheme
 from annotate.errors import InterchangeError
@@ -36,6 +35,7 @@ from annotate.interchange.eaf_xml import (
     parse_eaf,
     time_origin_ms,
 )
+from annotate.io.atomic import write_bytes
 
 META_KEY = "eaf"
 SCHEME_PROPERTY = "annotate.scheme"

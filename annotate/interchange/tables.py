@@ -24,7 +24,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from annotate import budgets
-from annotate.coding.files import write_bytes, write_with
 from annotate.coding.records import (
     COL_ATTRS,
     COL_CLIP,
@@ -53,6 +52,7 @@ from annotate.coding.records import (
 from annotate.coding.schemes import POINT, STATE, Code, Scheme, Tier
 from annotate.errors import InterchangeError, SchemeError
 from annotate.interchange.times import seconds_value
+from annotate.io.atomic import write_bytes, write_with
 from annotate.io.csv_errors import csv_problem
 from annotate.io.file_bytes import read_limited
 

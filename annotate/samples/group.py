@@ -24,6 +24,7 @@ import numpy as np
 
 from annotate.errors import ConfigError
 from annotate.faces.landmarker import RawFace
+from annotate.io.atomic import staged_file
 from annotate.samples.face_mesh import FaceMesh
 from annotate.samples.make import room_background
 from annotate.samples.render import calibrated, render_face
@@ -238,21 +239,18 @@ def make_group_clip(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     video, truth = out_dir / f"{script.name}.mp4", out_dir / f"{script.name}.script.yaml"
-    partial_video = out_dir / f".{script.name}.partial.mp4"
-    partial_truth = out_dir / f".{script.name}.partial.yaml"
     meshes = group_meshes(script, base, detect)
     background = room_background(script.width, script.height, script.seed)
     total = round(script.duration_s * script.fps)
     every = max(1, round(script.fps / render_fps)) if render_fps else 1
     picture = background
-    with H264Writer(partial_video, script.width, script.height, script.fps, crf=crf) as writer:
-        for k in range(total):
-            if k % every == 0:
-                picture = render_group_frame(script, meshes, background, k / script.fps)
-            writer.write(picture)
-            if progress is not None:
-                progress(k + 1, total)
-    script.save(partial_truth)
-    partial_video.replace(video)
-    partial_truth.replace(truth)
+    with staged_file(video) as partial_video, staged_file(truth) as partial_truth:
+        with H264Writer(partial_video, script.width, script.height, script.fps, crf=crf) as out:
+            for k in range(total):
+                if k % every == 0:
+                    picture = render_group_frame(script, meshes, background, k / script.fps)
+                out.write(picture)
+                if progress is not None:
+                    progress(k + 1, total)
+        script.save(partial_truth)
     return video, truth

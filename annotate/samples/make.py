@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from annotate.faces.landmarker import RawFace
+from annotate.io.atomic import staged_file
 from annotate.samples.face_mesh import FaceMesh
 from annotate.samples.render import calibrated, render_face
 from annotate.samples.script import Script
@@ -79,17 +80,14 @@ def make_clip(
     out_dir.mkdir(parents=True, exist_ok=True)
     video = out_dir / f"{script.name}.mp4"
     truth = out_dir / f"{script.name}.script.yaml"
-    partial_video = out_dir / f".{script.name}.partial.mp4"
     meshes = face_meshes(script, base, detect)
     background = room_background(script.width, script.height, script.seed)
     total = round(script.duration_s * script.fps)
-    with H264Writer(partial_video, script.width, script.height, script.fps, crf=crf) as writer:
-        for k in range(total):
-            writer.write(render_frame(script, meshes, background, k / script.fps))
-            if progress is not None:
-                progress(k + 1, total)
-    partial_truth = out_dir / f".{script.name}.partial.yaml"
-    script.save(partial_truth)
-    partial_video.replace(video)
-    partial_truth.replace(truth)
+    with staged_file(video) as partial_video, staged_file(truth) as partial_truth:
+        with H264Writer(partial_video, script.width, script.height, script.fps, crf=crf) as out:
+            for k in range(total):
+                out.write(render_frame(script, meshes, background, k / script.fps))
+                if progress is not None:
+                    progress(k + 1, total)
+        script.save(partial_truth)
     return video, truth

@@ -89,7 +89,7 @@ def test_existing_output_is_refused_without_force(
     out.write_text("keep me")
     outcome = run("mechanisms", "table", study_dir, "--out", out, "--mechanisms", mechanisms_yaml)
     assert outcome.exit_code == 1
-    assert outcome.error == f"error: {out}: exists already; give --force to overwrite it"
+    assert outcome.error == f"error: {out}: exists already; use --force to replace it"
     assert out.read_text() == "keep me"
     assert not (tmp_path / "table.md").exists()
 

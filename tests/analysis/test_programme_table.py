@@ -216,7 +216,7 @@ def test_existing_output_is_kept_without_force(
 ) -> None:
     table = build_programme_table(study_dir, catalogue)
     (tmp_path / "table.md").write_text("my notes")
-    with pytest.raises(OutputError, match=r"table\.md: exists already; give --force"):
+    with pytest.raises(OutputError, match=r"table\.md: exists already; use --force"):
         write_programme_table(table, tmp_path / "table.csv")
     assert not (tmp_path / "table.csv").exists()  # nothing written when one output is taken
     assert (tmp_path / "table.md").read_text() == "my notes"

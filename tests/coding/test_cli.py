@@ -127,7 +127,7 @@ def test_export_and_import_through_every_format(video: Path, tmp_path: Path) -> 
         imported = ok("annotations", "import", out, "--clip", video, "--coder", "ben", "--db", db)
         assert "imported 2 annotations with scheme care_clip@1" in imported
     fails(
-        "exists already; pass --force",
+        "exists already; use --force",
         "annotations",
         "export",
         "--clip",

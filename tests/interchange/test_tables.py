@@ -209,7 +209,7 @@ def test_unknown_part_lists_the_known(tmp_path: Path) -> None:
     [
         ("in.txt", "out.csv", InterchangeError, "unknown input format '.txt'"),
         ("in.csv", "out.docx", InterchangeError, "unknown output format '.docx'"),
-        ("in.csv", "exists.csv", OutputError, "exists already; pass --force"),
+        ("in.csv", "exists.csv", OutputError, "exists already; use --force"),
     ],
 )
 def test_convert_refusals(

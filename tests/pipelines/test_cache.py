@@ -10,9 +10,9 @@ import pytest
 
 from annotate.errors import OutputError
 from annotate.extraction import TrackedStretch
+from annotate.io.atomic import write_bytes
 from pipelines.cache import (
     HashCache,
-    atomic_write_bytes,
     batch_lock,
     chunk_file,
     load_chunk,
@@ -90,9 +90,9 @@ def test_an_interrupted_write_leaves_the_old_file(
         raise KeyboardInterrupt  # Ctrl-C after the bytes, before the rename
 
     with monkeypatch.context() as patch:
-        patch.setattr("pipelines.cache.os.fsync", interrupted)
+        patch.setattr("annotate.io.atomic.os.fsync", interrupted)
         with pytest.raises(KeyboardInterrupt):
-            atomic_write_bytes(target, b"new")
+            write_bytes(target, b"new", force=True)
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["clips.csv"]
-    atomic_write_bytes(target, b"new")
+    write_bytes(target, b"new", force=True)
     assert target.read_text() == "new" and target.stat().st_mode & 0o044  # readable by others

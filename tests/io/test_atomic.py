@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.analysis.outputs import write_atomic, write_outputs
 from annotate.errors import OutputError
+from annotate.io.atomic import write_bytes, write_outputs
 
 
 def test_write_replaces_only_with_force(tmp_path: Path) -> None:
@@ -24,7 +24,7 @@ def test_unwritable_output_leaves_nothing_behind(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(OutputError, match="cannot be written"):
-        write_atomic(blocker / "table.csv", "x")
+        write_bytes(blocker / "table.csv", "x", force=True)
     with pytest.raises(OutputError, match="is a folder"):
         write_outputs({tmp_path: "x"}, force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["file"]

@@ -1,11 +1,13 @@
-"""Writing outputs safely: never over an existing file without `force`, never half-written, and
-several outputs of one command whole or not at all.
+"""Writing files safely, the one way the project does it: a temporary name beside the target
+(unique to the process and the call, created exclusively), written, flushed and fsynced, then
+renamed over the target, and the folder synced so the rename itself lasts.
 
-Each file is written under a temporary name in its own folder and flushed to disk. Only when every
-output of the command is staged so are they renamed over their targets, so a failure (a folder
-that cannot be written, a full disk) leaves none of them: no CSV beside a missing picture, and a
-rerun is not refused for outputs that "exist". A crash leaves either the old file or the new one,
-never an empty one.
+A crash or a full disk leaves either the old file or the new one, never a half-written one (the
+failure BORIS users report as project files left empty), and two processes writing the same
+target never share a temporary file. An existing output is replaced only when the caller passes
+`force`. Several outputs of one command are written whole or not at all (`write_outputs`): each
+is staged, and only when all are staged are they renamed over their targets, so a failure leaves
+none of them and a rerun is not refused for outputs that "exist".
 """
 
 from __future__ import annotations
@@ -13,10 +15,19 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from annotate.errors import OutputError
+
+
+def check_output(path: Path, force: bool) -> None:
+    """Refuse an output that exists already (or is a folder) unless `force`.
+
+    Raises:
+        OutputError: naming the output.
+    """
+    check_writable([path], force)
 
 
 def check_writable(paths: Iterable[Path], force: bool) -> None:
@@ -29,7 +40,7 @@ def check_writable(paths: Iterable[Path], force: bool) -> None:
         if path.is_dir():
             raise OutputError("is a folder; give a file name for this output", path)
         if path.exists() and not force:
-            raise OutputError("exists already; give --force to overwrite it", path)
+            raise OutputError("exists already; use --force to replace it", path)
 
 
 def _temporary(path: Path, tag: str) -> Path:
@@ -57,19 +68,12 @@ def _stage(path: Path, data: bytes | str) -> Path:
             handle.write(blob)
             handle.flush()
             os.fsync(handle.fileno())
-    except OSError as exc:
+    except BaseException as exc:  # an interrupt (Ctrl-C) leaves no temporary file either
         _unlink(temp)
-        raise OutputError(f"cannot be written: {exc.strerror or exc}", path) from None
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot be written: {exc.strerror or exc}", path) from None
+        raise
     return temp
-
-
-def write_atomic(path: Path, data: bytes | str) -> Path:
-    """Write `data` (text as UTF-8) to `path` through a temporary file and a rename.
-
-    Raises:
-        OutputError: the folder cannot be made or the file cannot be written.
-    """
-    return write_outputs({path: data}, force=True)[0]
 
 
 def write_outputs(outputs: Mapping[Path, bytes | str], force: bool) -> list[Path]:
@@ -85,11 +89,13 @@ def write_outputs(outputs: Mapping[Path, bytes | str], force: bool) -> list[Path
     try:
         for path, data in outputs.items():
             staged.append((_stage(path, data), path))
-    except OutputError:
+    except BaseException:
         for temp, _ in staged:
             _unlink(temp)
         raise
     _move_in(staged)
+    for folder in {path.parent for _, path in staged}:
+        _fsync_folder(folder)
     return [path for _, path in staged]
 
 
@@ -129,3 +135,60 @@ def _link_old(path: Path) -> Path | None:
     except OSError:
         return None
     return old
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not possible on every platform, harmless to skip there.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def staged_file(path: Path) -> Iterator[Path]:
+    """A unique temporary path beside `path` for a writer that needs a path (a video encoder, a
+    plot); when the block ends without an exception the file is fsynced and renamed to `path`,
+    otherwise it is removed.
+
+    Raises:
+        OutputError: the folder cannot be made or the file cannot be written or renamed.
+    """
+    temp = _temporary(path, f"tmp{path.suffix}")  # the suffix for writers that go by it
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        yield temp
+        with temp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot be written: {exc.strerror or exc}", path) from None
+    finally:
+        _unlink(temp)  # gone after the rename; removed after a failure or an interrupt
+    _fsync_folder(path.parent)
+
+
+def write_with(path: Path, writer: Callable[[Path], None], *, force: bool = False) -> Path:
+    """Call `writer(temporary_path)`, then rename the temporary file to `path` (see
+    `staged_file`); refused when `path` exists unless `force`.
+
+    Raises:
+        OutputError: the output exists (without force) or cannot be written.
+    """
+    path = Path(path)
+    check_output(path, force)
+    with staged_file(path) as temp:
+        writer(temp)
+    return path
+
+
+def write_bytes(path: Path, data: bytes | str, *, force: bool = False) -> Path:
+    """Write `data` (text as UTF-8) to `path` whole or not at all; refused when `path` exists
+    unless `force`.
+
+    Raises:
+        OutputError: the output exists (without force) or cannot be written.
+    """
+    return write_outputs({Path(path): data}, force=force)[0]
