@@ -41,6 +41,18 @@ from annotate.faces.regions import (
     tile_grid,
 )
 
+NEAR_SHARE = 0.75
+
+
+def _near(a: Sequence[float], b: Sequence[float]) -> bool:
+    """Whether two boxes (x, y, w, h) are one face for the second look: their centres are
+    nearer than NEAR_SHARE of the larger box's size, or they overlap as same_face says."""
+    if same_face(a, b):
+        return True
+    dx = (a[0] + a[2] / 2) - (b[0] + b[2] / 2)
+    dy = (a[1] + a[3] / 2) - (b[1] + b[3] / 2)
+    return abs(dx) < NEAR_SHARE * max(a[2], b[2]) and abs(dy) < NEAR_SHARE * max(a[3], b[3])
+
 
 class SecondLook(Protocol):
     """The second look's two steps (annotate.faces.second_look, or a test's fake)."""
@@ -121,10 +133,18 @@ class FaceFinder:
                     self._small(wanted, rgb.shape[1])
                 ):
                     self._replace_or_add(faces, boxes, self._search_crop(rgb, wanted))
+
+        def add_second(found: RawFace | None) -> None:
+            # the mesh's box of a near-profile face can sit off the landmarker's box of the
+            # same face: nearer than `NEAR_SHARE` of a face size is the same face
+            if found is not None and not any(_near(box_of(found), b) for b in boxes):
+                faces.append(found)
+                boxes.append(box_of(found))
+
         if self.second is not None:
             for wanted in expected:
                 if not any(iou(wanted.box_xywh_norm, b) > 0.1 for b in boxes):
-                    add(self._mesh_near(rgb, t_s, wanted))
+                    add_second(self._mesh_near(rgb, t_s, wanted))
         if (
             self.searcher is not None
             and len(faces) < self.max_faces
@@ -140,7 +160,7 @@ class FaceFinder:
         ):
             self._last_proposals_t = t_s
             for found in self._proposed(rgb, boxes):
-                add(found)
+                add_second(found)
         return faces
 
     def _mesh_near(self, rgb: np.ndarray, t_s: float, wanted: ExpectedFace) -> RawFace | None:

@@ -23,7 +23,7 @@ import numpy as np
 
 from annotate.errors import ModelError
 from annotate.faces.landmarker import RawFace
-from annotate.faces.mesh_face import MESH_POINTS, face_from_mesh
+from annotate.faces.mesh_face import CHIN, FOREHEAD, MESH_POINTS, face_from_mesh
 
 INPUT_PX = 192
 GRID = 48  # the full-range detector's anchors: one per cell of a 48 x 48 grid
@@ -31,6 +31,8 @@ MESH_REGION_PER_FACE = 1.6  # region side / the face's larger side (MediaPipe us
 # where else to look for a lost face, in face sizes from its last box, and how much larger
 NEAR_OFFSETS = ((0.0, 0.0), (-0.3, 0.0), (0.3, 0.0), (0.0, -0.3), (0.0, 0.3))
 NEAR_SCALES = (1.0, 1.3)
+# a frontal mesh's larger box side per forehead-to-chin length (measured on real faces)
+FACE_SIDE_PER_LENGTH = 1.0
 
 
 @dataclass(frozen=True)
@@ -155,13 +157,17 @@ class MeshFitter:
 
 
 def region_of(face: RawFace, width: int, height: int) -> tuple[tuple[float, float], float, float]:
-    """A face's centre and larger side in pixels, and its roll (degrees, from the eye corners)."""
+    """A face's centre and size in pixels, and its roll (degrees, from the eye corners).
+
+    The size is the length from forehead to chin (upright: it does not shrink or grow as the
+    head turns, where the mesh's width does), scaled to a frontal face's larger side."""
     points = face.landmarks[:MESH_POINTS, :2] * np.array([width, height])
     low, high = points.min(axis=0), points.max(axis=0)
     right, left = points[33], points[263]
     roll = float(np.degrees(np.arctan2(left[1] - right[1], left[0] - right[0])))
     centre = (float((low[0] + high[0]) / 2), float((low[1] + high[1]) / 2))
-    return centre, float(max(high - low)), roll
+    length = float(np.linalg.norm(points[FOREHEAD] - points[CHIN]))
+    return centre, length * FACE_SIDE_PER_LENGTH, roll
 
 
 class MeshSecondLook:
