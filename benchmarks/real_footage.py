@@ -15,7 +15,9 @@
 2. On renders of one face turning from 0 to 90 degrees of yaw both sides and back
    (annotate.samples.yaw_sweep), the share of frames in which the face is found, by yaw, for the
    whole-frame landmarker alone, the finder before the second look, and the full finder; and the
-   median yaw the full finder reads (how far the renderer and the reading stay faithful).
+   median yaw the full finder reads (how far the renderer and the reading stay faithful); then
+   each yaw as a single frame with no track (a face first seen turned): the landmarker alone
+   against the second look's proposals and mesh fits.
 
 `--clips` limits part 1 to some clips (file names), `--no-renders` skips part 2.
 """
@@ -33,12 +35,13 @@ import pandas as pd
 
 from annotate import columns as C
 from annotate.config import FeatureConfig, load_feature_config
-from annotate.extraction import LandmarkerFactory, extract_clip, mediapipe_factory
+from annotate.extraction import FaceSource, LandmarkerFactory, extract_clip, mediapipe_factory
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.faces.observation import FaceObservation
+from annotate.faces.second_look import MeshSecondLook
 from annotate.faces.tracking import FaceTracker
-from annotate.models import resolve_face_model
+from annotate.models import FACE_MESH, FULL_RANGE_DETECTOR, resolve_face_model, resolve_wheel_model
 from annotate.samples.yaw_sweep import HEIGHT, WIDTH, yaw_sweep
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
@@ -85,8 +88,14 @@ def count_figures(found: np.ndarray, counted: np.ndarray) -> str:
 
 
 def clip_report(name: str, path: Path, config: FeatureConfig, factory: LandmarkerFactory) -> str:
+    made: list[FaceSource] = []
+
+    def keep(chosen: FeatureConfig) -> FaceSource:
+        made.append(factory(chosen))
+        return made[-1]
+
     started = time.perf_counter()
-    features = extract_clip(path, config, factory)
+    features = extract_clip(path, config, keep)
     elapsed = time.perf_counter() - started
     table = features.table
     samples = int(table[C.FRAME].nunique()) if len(table) else 0
@@ -98,6 +107,14 @@ def clip_report(name: str, path: Path, config: FeatureConfig, factory: Landmarke
             if 0 <= int(frame) < frames:
                 per_frame[int(frame)] = int(count)
     lines = [f"  {name}: {samples} frames, {elapsed / max(samples, 1) * 1000:.1f} ms per frame"]
+    calls = getattr(made[0], "calls", None) if made else None
+    if calls is not None:
+        per = {k: v / max(samples, 1) for k, v in calls.items()}
+        lines.append(
+            "    per frame: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in per.items())
+            + " (landmarker calls; mesh fits; full-range detector runs)"
+        )
     counted = person_count(name, frames)
     if counted is not None:
         lines.append(count_figures(per_frame, counted))
@@ -151,6 +168,42 @@ def sweep_rows(frames: list, config: FeatureConfig, factory: LandmarkerFactory) 
     table = pd.DataFrame(rows)
     table.attrs["tracks"] = len(tracker.tracks)
     return table
+
+
+def single_frames_report(model: Path) -> str:
+    """Each yaw as a single frame with no track to follow (a face first seen turned): the
+    landmarker alone (still-image mode) against the second look's proposals and mesh fits."""
+    second = MeshSecondLook.from_files(
+        resolve_wheel_model(FULL_RANGE_DETECTOR), resolve_wheel_model(FACE_MESH)
+    )
+    yaws = [float(y) for y in range(-90, 91, 10)]
+    lines = ["  single frames, no track:  yaw  landmarker  second look (proposal + mesh)"]
+    with FaceLandmarker(model, 2, video=False) as still:
+        for frame in yaw_sweep(still.detect, yaws):
+            alone = bool(still.detect(frame.rgb))
+            fitted = any(
+                second.fit_near(frame.rgb, centre, side, roll)[0] is not None
+                for centre, side, roll in second.propose(frame.rgb)
+            )
+            lines.append(
+                f"  {frame.yaw_deg:+31.0f}  {'found' if alone else '-':>10}  "
+                f"{'found' if fitted else '-':>10}"
+            )
+    rgb = frame.rgb
+    costs = []
+    for step in (
+        lambda: second.propose(rgb),
+        lambda: second.fitter.fit(rgb, (WIDTH / 2, HEIGHT / 2), 150.0, 0.0),
+    ):
+        step()
+        started = time.perf_counter()
+        for _ in range(20):
+            step()
+        costs.append((time.perf_counter() - started) / 20 * 1000)
+    lines.append(
+        f"  cost: {costs[0]:.1f} ms per full-range detection, {costs[1]:.1f} ms per mesh fit"
+    )
+    return "\n".join(lines)
 
 
 def render_report(config: FeatureConfig, model: Path) -> str:
@@ -207,6 +260,7 @@ def main() -> None:
     if not args.no_renders:
         print("[renders turned to the side]")
         print(render_report(config, model))
+        print(single_frames_report(model))
 
 
 if __name__ == "__main__":
