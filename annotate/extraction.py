@@ -19,7 +19,7 @@ from annotate.config import FeatureConfig
 from annotate.errors import VideoError
 from annotate.faces.finder import ExpectedFace, FaceFinder
 from annotate.faces.frame_table import build_feature_table, empty_feature_table
-from annotate.faces.heads import HeadMark, head_only_flags, heads_without_faces
+from annotate.faces.heads import HeadMark, SceneCuts, head_only_flags, heads_without_faces
 from annotate.faces.landmarker import Device, FaceLandmarker, RawFace
 from annotate.faces.observation import FaceObservation
 from annotate.faces.roles import (
@@ -163,6 +163,7 @@ def track_faces(
     tracker = FaceTracker(config.tracking, config.faces.max_faces, frame_size)
     samples: list[tuple[int, float]] = []
     heads: list[HeadMark] = []
+    cuts = SceneCuts()
     landmarker = landmarker_factory(config)
     decoded = 0
 
@@ -181,8 +182,14 @@ def track_faces(
             ]
             tracker.update(observations)
             samples.append((frame.index, frame.t))
+            cuts.see(frame.rgb, frame.t)
             heads += heads_without_faces(
-                tracker.tracks, frame.index, frame.t, config.tracking.max_dropout_s, observations
+                tracker.tracks,
+                frame.index,
+                frame.t,
+                config.tracking.max_dropout_s,
+                observations,
+                cuts.last_cut_t,
             )
     finally:
         landmarker.close()

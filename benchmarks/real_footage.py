@@ -40,7 +40,7 @@ from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.faces.observation import FaceObservation
 from annotate.faces.second_look import MeshSecondLook
-from annotate.faces.tracking import FaceTracker
+from annotate.faces.tracking import FaceTracker, real_tracks
 from annotate.models import FACE_MESH, FULL_RANGE_DETECTOR, resolve_face_model, resolve_wheel_model
 from annotate.samples.yaw_sweep import HEIGHT, WIDTH, yaw_sweep
 
@@ -166,7 +166,7 @@ def sweep_rows(frames: list, config: FeatureConfig, factory: LandmarkerFactory) 
     finally:
         finder.close()
     table = pd.DataFrame(rows)
-    table.attrs["tracks"] = len(tracker.tracks)
+    table.attrs["tracks"] = len(real_tracks(tracker.tracks, config.tracking.min_track_s))
     return table
 
 
@@ -235,7 +235,8 @@ def render_report(config: FeatureConfig, model: Path) -> str:
             read_text = f"{read.median():+.0f}" if len(read) else "-"
             lines.append(f"  {label:<15}" + "".join(cells) + f"   {read_text:>8}")
     lines.append(
-        "  tracks: " + ", ".join(f"{name} {t.attrs['tracks']}" for name, t in runs.items())
+        "  tracks (of at least min_track_s): "
+        + ", ".join(f"{name} {t.attrs['tracks']}" for name, t in runs.items())
     )
     return "\n".join(lines)
 

@@ -7,9 +7,10 @@ Each sampled frame of such a dropout, up to the tracker's `max_dropout_s`, is ma
 unless a face is found in that frame where the lost one was (the same face in another track):
 the track's row has its face columns empty, and nothing of gaze is read or drawn for it.
 
-This is a hint from where the face was last seen, not a head detector: a face that vanishes in
-the middle of the frame for another reason (a cut, a camera turned away) is marked too, for at
-most `max_dropout_s`.
+This is a hint from where the face was last seen, not a head detector. A cut (the whole picture
+changes at once, `SceneCuts`) ends it: after a cut nobody is assumed to be there. A face that
+vanishes in the middle of the frame for another reason (the camera turned away, the person
+ducked out of view) is marked too, for at most `max_dropout_s`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from annotate.faces.observation import FaceObservation
@@ -25,6 +27,27 @@ from annotate.faces.tracking import Track
 # a lost face's last box must lie this share of the frame inside each edge
 EDGE_MARGIN = 0.02
 MIN_SHARE_IN_FRAME = 0.95
+# a cut: the mean absolute difference of two consecutive sampled frames, as 32 x 18 grey
+# thumbnails, above this (measured: 97 and 145 at face_noface.mov's cut; at most 32 within
+# fd_video.mp4's hand-held shots and 6 in WolfgangLanger_Pexels.mp4)
+CUT_GREY_LEVELS = 60.0
+THUMB_SIZE = (32, 18)
+
+
+class SceneCuts:
+    """Remembers when the picture last changed all at once (a cut between shots)."""
+
+    def __init__(self) -> None:
+        self._previous: np.ndarray | None = None
+        self.last_cut_t = -float("inf")
+
+    def see(self, rgb: np.ndarray, t: float) -> None:
+        """Look at the next sampled frame (RGB) at time t."""
+        grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        thumb = cv2.resize(grey, THUMB_SIZE, interpolation=cv2.INTER_AREA).astype(np.float32)
+        if self._previous is not None and np.abs(thumb - self._previous).mean() > CUT_GREY_LEVELS:
+            self.last_cut_t = t
+        self._previous = thumb
 
 
 @dataclass(frozen=True)
@@ -68,16 +91,17 @@ def heads_without_faces(
     t: float,
     max_dropout_s: float,
     found: Sequence[FaceObservation] = (),
+    last_cut_t: float = -float("inf"),
 ) -> list[HeadMark]:
     """The tracks that lost their face inside the frame within `max_dropout_s` before `t` and
-    did not get it back in this frame, with no face `found` in this frame where it was (call
-    after the tracker's update for the frame)."""
+    did not get it back in this frame, with no face `found` in this frame where it was and no
+    cut since (call after the tracker's update for the frame)."""
     marks = []
     for track in tracks:
         if not track.observations:
             continue
         last = track.observations[-1]
-        if last.frame == frame or not 0.0 < t - last.t <= max_dropout_s:
+        if last.frame == frame or not 0.0 < t - last.t <= max_dropout_s or last_cut_t > last.t:
             continue
         if _inside(last) and not any(_near(face, last.box_xywh_norm) for face in found):
             marks.append(HeadMark(frame, last.frame, last.box_xywh_norm))

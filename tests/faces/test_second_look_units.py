@@ -11,7 +11,7 @@ import pytest
 from annotate.config import GazeConfig, SearchConfig, TrackingConfig
 from annotate.faces.finder import ExpectedFace, FaceFinder
 from annotate.faces.geometry import rotation_from_pose
-from annotate.faces.heads import HeadMark, head_only_flags, heads_without_faces
+from annotate.faces.heads import HeadMark, SceneCuts, head_only_flags, heads_without_faces
 from annotate.faces.landmarker import RawFace
 from annotate.faces.mesh_face import face_from_mesh, head_rotation
 from annotate.faces.observation import FaceObservation
@@ -86,6 +86,18 @@ def test_no_head_where_the_face_left_by_an_edge_or_is_found_nearby_or_long_gone(
     nearby = [observe((0.52, 0.5), 1, 0.1)]
     assert heads_without_faces(inside.tracks, 1, 0.1, 2.0, nearby) == []
     assert heads_without_faces(inside.tracks, 40, 4.0, 2.0) == []
+
+
+def test_after_a_cut_nobody_is_assumed_there() -> None:
+    tracker = tracked([(0.5, 0.5), None, None])
+    cuts = SceneCuts()
+    cuts.see(np.full((360, 640, 3), 200, dtype=np.uint8), 0.1)
+    cuts.see(np.full((360, 640, 3), 200, dtype=np.uint8), 0.15)
+    assert cuts.last_cut_t == -float("inf")
+    assert heads_without_faces(tracker.tracks, 1, 0.1, 2.0, (), cuts.last_cut_t)
+    cuts.see(np.full((360, 640, 3), 20, dtype=np.uint8), 0.2)  # the picture changes at once
+    assert cuts.last_cut_t == 0.2
+    assert heads_without_faces(tracker.tracks, 2, 0.2, 2.0, (), cuts.last_cut_t) == []
 
 
 def test_a_row_with_a_face_is_never_head_only() -> None:
