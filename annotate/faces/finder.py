@@ -15,7 +15,8 @@ landmarker call per missed or small face per frame.
 Then the second look (annotate.faces.second_look), for faces the landmarker's own detector
 misses even in a crop (three quarters, near profile, partly hidden):
 - a face a track lost is looked for with the bare face mesh at and near its last box (one to
-  ten fits of about 3-5 ms, only while that face is missing);
+  eleven fits of about 3 ms, only while that face is missing; a place that gave nothing is
+  tried again only after `second_look_every_s`);
 - when a frame still shows fewer faces than expected, at most every `second_look_every_s`, the
   full-range detector proposes faces in the whole frame (about 7 ms) and the mesh is fitted on
   each proposal that is not a face already found.
@@ -177,7 +178,13 @@ class FaceFinder:
         height, width = rgb.shape[:2]
         x, y, w, h = wanted.box_xywh_norm
         centre = ((x + w / 2) * width, (y + h / 2) * height)
-        face, calls = self.second.fit_near(rgb, centre, max(w * width, h * height), wanted.roll_deg)
+        # the face's length from forehead to chin: its height when upright, its width lying on
+        # its side (the other side shrinks or, from the mesh, spreads as the head turns)
+        upright = abs(((wanted.roll_deg + 180.0) % 360.0) - 180.0) < 45.0 or (
+            abs(((wanted.roll_deg + 180.0) % 360.0) - 180.0) > 135.0
+        )
+        length = h * height if upright else w * width
+        face, calls = self.second.fit_near(rgb, centre, length, wanted.roll_deg)
         self.calls["mesh"] += calls
         return face
 

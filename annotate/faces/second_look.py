@@ -8,9 +8,10 @@ Two models from MediaPipe's own pipeline, run through OpenCV's TFLite reader (no
   the whole frame, with its six key points (eyes, nose, mouth, ears) giving the face's roll;
 - the bare 468-point face mesh (192x192) is fitted directly in a region turned upright, with no
   detector in front of it; its own face score (0-1) accepts or rejects the fit.
-A region comes from a proposal or from the last box of a face a track lost. Measured on the
-held-out clips (README), the mesh's score rejects hands, hair and backs of heads (score < 0.1)
-and accepts three-quarter faces the landmarker missed.
+A region comes from a proposal or from the last box of a face a track lost. Measured on
+fd_video.mp4 (README): the detector's proposals that lay on no face there got mesh scores
+of 0.00-0.01, the infant's three-quarter face 0.96-1.00; the bare mesh's landmarks on a frontal
+face lie within a few pixels of the landmarker's.
 """
 
 from __future__ import annotations
