@@ -41,6 +41,7 @@ from annotate.faces.regions import (
     same_face,
     tile_grid,
 )
+from annotate.faces.second_look import PROPOSAL_GROWTH
 
 NEAR_SHARE = 0.75
 
@@ -59,7 +60,12 @@ class SecondLook(Protocol):
     """The second look's two steps (annotate.faces.second_look, or a test's fake)."""
 
     def fit_near(
-        self, rgb: np.ndarray, centre_px: tuple[float, float], side_px: float, roll_deg: float
+        self,
+        rgb: np.ndarray,
+        centre_px: tuple[float, float],
+        side_px: float,
+        roll_deg: float,
+        max_growth: float = ...,
     ) -> tuple[RawFace | None, int]: ...
 
     def propose(self, rgb: np.ndarray) -> list[tuple[tuple[float, float], float, float]]: ...
@@ -202,7 +208,7 @@ class FaceFinder:
                 b[0] <= near[0] <= b[0] + b[2] and b[1] <= near[1] <= b[1] + b[3] for b in boxes
             ):
                 continue
-            face, calls = self.second.fit_near(rgb, centre, side, roll)
+            face, calls = self.second.fit_near(rgb, centre, side, roll, PROPOSAL_GROWTH)
             self.calls["mesh"] += calls
             if face is not None:
                 found.append(face)

@@ -32,6 +32,10 @@ MESH_REGION_PER_FACE = 1.6  # region side / the face's larger side (MediaPipe us
 # where else to look for a lost face, in face sizes from its last box, and how much larger
 NEAR_OFFSETS = ((0.0, 0.0), (-0.3, 0.0), (0.3, 0.0), (0.0, -0.3), (0.0, 0.3))
 NEAR_SCALES = (1.0, 1.3)
+# how much a lost face's size may change from one fit to the next, and a proposal's (the
+# detector's box is narrower than the face's length near profile: up to 1.7 times, measured)
+LOST_FACE_GROWTH = 1.25
+PROPOSAL_GROWTH = 2.0
 # a frontal mesh's larger box side per forehead-to-chin length (measured on real faces)
 FACE_SIDE_PER_LENGTH = 1.0
 
@@ -137,11 +141,18 @@ class MeshFitter:
         return score, face
 
     def fit_near(
-        self, rgb: np.ndarray, centre_px: tuple[float, float], side_px: float, roll_deg: float
+        self,
+        rgb: np.ndarray,
+        centre_px: tuple[float, float],
+        side_px: float,
+        roll_deg: float,
+        max_growth: float = LOST_FACE_GROWTH,
     ) -> tuple[RawFace | None, int]:
         """The first fit at or near a face's last place that the mesh accepts (centre first,
         then a third of a face each way, then 1.3 times larger), refitted once on its own box;
-        and how many fits it took."""
+        and how many fits it took. The refit's size stays within `max_growth` of `side_px`
+        either way: fitted on a region too large, the mesh draws a larger face, which would
+        otherwise grow from frame to frame while a track follows it."""
         calls = 0
         for scale in NEAR_SCALES:
             for dx, dy in NEAR_OFFSETS:
@@ -151,9 +162,14 @@ class MeshFitter:
                 if score < self.min_score:
                     continue
                 box_centre, box_side, box_roll = region_of(face, rgb.shape[1], rgb.shape[0])
-                again, refitted = self.fit(rgb, box_centre, box_side, box_roll)
+                growth = box_side / max(side_px, 1.0)
+                clamped = side_px * min(max(growth, 1.0 / max_growth), max_growth)
+                again, refitted = self.fit(rgb, box_centre, clamped, box_roll)
                 calls += 1
-                return (refitted if again >= self.min_score else face), calls
+                if again >= self.min_score:
+                    return refitted, calls
+                if 1.0 / max_growth <= growth <= max_growth:
+                    return face, calls
         return None, calls
 
 
@@ -186,9 +202,14 @@ class MeshSecondLook:
         return cls(FullRangeDetector(detector_path), MeshFitter(mesh_path, min_score))
 
     def fit_near(
-        self, rgb: np.ndarray, centre_px: tuple[float, float], side_px: float, roll_deg: float
+        self,
+        rgb: np.ndarray,
+        centre_px: tuple[float, float],
+        side_px: float,
+        roll_deg: float,
+        max_growth: float = LOST_FACE_GROWTH,
     ) -> tuple[RawFace | None, int]:
-        return self.fitter.fit_near(rgb, centre_px, side_px, roll_deg)
+        return self.fitter.fit_near(rgb, centre_px, side_px, roll_deg, max_growth)
 
     def propose(self, rgb: np.ndarray) -> list[tuple[tuple[float, float], float, float]]:
         return [(p.centre_px, p.side_px, p.roll_deg) for p in self.detector.propose(rgb)]

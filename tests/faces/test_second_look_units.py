@@ -133,7 +133,12 @@ class FakeSecondLook:
         self.propose_calls = 0
 
     def fit_near(
-        self, rgb: np.ndarray, centre_px: tuple[float, float], side_px: float, roll_deg: float
+        self,
+        rgb: np.ndarray,
+        centre_px: tuple[float, float],
+        side_px: float,
+        roll_deg: float,
+        max_growth: float = 1.25,
     ) -> tuple[RawFace | None, int]:
         self.fit_calls.append(centre_px)
         if not self.fits:
