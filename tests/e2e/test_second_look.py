@@ -64,8 +64,9 @@ def test_a_face_turned_to_profile_is_found_and_keeps_its_track(turning: ClipFeat
     side = np.abs(rendered_yaw()[: len(SWEEP)])
     found = np.zeros(len(SWEEP), dtype=bool)
     found[seen[C.FRAME].to_numpy()] = True
-    # measured: found in every frame up to 75 degrees each side, and in 91% (toward the
-    # image's right) and 27% (left) of the frames at 75-90
+    # measured (benchmarks/real_footage.py, the same sweep uncompressed): found in every frame
+    # up to 75 degrees each side, and in 100% (toward the image's right) and 36% (left) of the
+    # frames beyond 75; the floor below is for both sides together
     assert found[side <= 75].mean() == 1.0
     assert found[side > 75].mean() >= 0.4
     assert (np.abs(yaw) > 75).any()
