@@ -4,6 +4,7 @@ from __future__ import annotations
 
 CLIP_ID, FRAME, T, TRACK, ROLE = "clip_id", "frame", "t", "track", "role"
 VISIBLE = "visible"
+HEAD_ONLY = "head_only"
 X, Y, W, H = "x", "y", "w", "h"
 SCORE = "score"
 YAW, PITCH, ROLL = "yaw", "pitch", "roll"
@@ -42,6 +43,7 @@ FEATURE_COLUMNS = (
     TRACK,
     ROLE,
     VISIBLE,
+    HEAD_ONLY,
     *FACE_VALUE_COLUMNS,
     LOOKING_AT,
     LOOKING_AT_CONFIDENCE,

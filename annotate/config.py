@@ -47,6 +47,9 @@ class SearchConfig:
     every_s: float = 1.0
     tile_overlap: float = 0.25
     crop_below_px: float = 80.0
+    second_look: bool = True
+    second_look_every_s: float = 0.5
+    second_look_min_score: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from annotate.faces.episodes import clip_episodes
 from annotate.faces.face_evidence import face_evidence
 from annotate.faces.finder import ExpectedFace, FaceFinder
 from annotate.faces.frame_table import build_feature_table, empty_feature_table
+from annotate.faces.heads import HeadMark, SceneCuts, head_only_flags, heads_without_faces
 from annotate.faces.landmarker import Device, FaceLandmarker, RawFace
 from annotate.faces.observation import FaceObservation
 from annotate.faces.reid import join_tracks
@@ -30,7 +31,9 @@ from annotate.faces.roles import (
     apply_overrides,
     assign_roles,
 )
+from annotate.faces.second_look import MeshSecondLook
 from annotate.faces.tracking import FaceTracker, Track, real_tracks
+from annotate.models import FACE_MESH, FULL_RANGE_DETECTOR, resolve_wheel_model
 from annotate.summary import clip_summary
 from annotate.timeline.episodes import Episode
 from annotate.video import ClipInfo, ProgressHook, iter_frames, probe
@@ -88,7 +91,14 @@ def mediapipe_factory(model_path: Path, device: Device = "cpu") -> LandmarkerFac
         searcher = FaceLandmarker(
             model_path, faces.max_faces, video=False, device=crops_device, **thresholds
         )
-        return FaceFinder(whole, crops, searcher, faces.max_faces, config.search)
+        second = None
+        if config.search.second_look:
+            second = MeshSecondLook.from_files(
+                resolve_wheel_model(FULL_RANGE_DETECTOR),
+                resolve_wheel_model(FACE_MESH),
+                config.search.second_look_min_score,
+            )
+        return FaceFinder(whole, crops, searcher, faces.max_faces, config.search, second)
 
     return make
 
@@ -124,6 +134,7 @@ class TrackedStretch:
         frames_decoded: frames decoded within the stretch.
         device: where the landmarker ran.
         elapsed_s: time taken.
+        heads: frames in which a track's person was there without a readable face.
     """
 
     start_s: float
@@ -133,6 +144,7 @@ class TrackedStretch:
     frames_decoded: int
     device: str
     elapsed_s: float
+    heads: list[HeadMark] = field(default_factory=list)
 
 
 def track_faces(
@@ -153,6 +165,8 @@ def track_faces(
     frame_size = (info.width, info.height)
     tracker = FaceTracker(config.tracking, config.faces.max_faces, frame_size)
     samples: list[tuple[int, float]] = []
+    heads: list[HeadMark] = []
+    cuts = SceneCuts()
     landmarker = landmarker_factory(config)
     decoded = 0
 
@@ -171,6 +185,15 @@ def track_faces(
             ]
             tracker.update(observations)
             samples.append((frame.index, frame.t))
+            cuts.see(frame.rgb, frame.t)
+            heads += heads_without_faces(
+                tracker.tracks,
+                frame.index,
+                frame.t,
+                config.tracking.max_dropout_s,
+                observations,
+                cuts.last_cut_t,
+            )
     finally:
         landmarker.close()
     return TrackedStretch(
@@ -181,6 +204,7 @@ def track_faces(
         frames_decoded=decoded,
         device=landmarker.device,
         elapsed_s=time.perf_counter() - started,
+        heads=heads,
     )
 
 
@@ -228,7 +252,10 @@ def finish_clip(
         notes.append(f"{info.path}: no face found in {len(samples)} sampled frames")
         table = empty_feature_table()
     else:
-        table = build_feature_table(info.clip_id, samples, tracks, roles, frame_size, config.gaze)
+        flags = head_only_flags(samples, tracks, stretch.heads)
+        table = build_feature_table(
+            info.clip_id, samples, tracks, roles, frame_size, config.gaze, flags
+        )
         if len(tracks) == 1:
             only = next(iter(roles.values()))
             notes.append(

@@ -160,6 +160,7 @@ def extract_clip_parallel(
         frames_decoded=sum(s.frames_decoded for s in stretches),
         device=stretches[0].device,
         elapsed_s=time.perf_counter() - started,
+        heads=[mark for part in stretches for mark in part.heads],
     )
     return finish_clip(info, config, whole, role_overrides)
 

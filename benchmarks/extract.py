@@ -1,11 +1,12 @@
 """Extraction speed and memory, run by hand (not in CI): `python benchmarks/extract.py`.
 
 Prints, for the generated three-minute 640x360 two-face clip at the default rate (10/s):
-frames per second and wall time of the pipeline (one process, and two processes over time
-chunks), of a plain loop that feeds the same sampled frames to the landmarker the way a script
-would, their ratio, and the peak memory of each (every run in a fresh process, so peaks do not
-mix); peak memory for a one-minute clip beside it (flat in length); and the time for the
-three-minute 1280x720 clip with a small infant face. Clips are generated on first use into
+frames per second and wall time of the pipeline (one process, two processes over time
+chunks, and one process without the second look of annotate.faces.second_look), of a plain
+loop that feeds the same sampled frames to the landmarker the way a script would, their ratio,
+and the peak memory of each (every run in a fresh process, so peaks do not mix); peak memory
+for a one-minute clip beside it (flat in length); and the time for the three-minute 1280x720
+clip with a small infant face. Clips are generated on first use into
 --clips (default ~/.cache/annotate/bench).
 """
 
@@ -46,12 +47,15 @@ def ensure_clip(folder: Path, name: str) -> Path:
     return path
 
 
-def pipeline(clip: str, workers: int) -> dict[str, Any]:
+def pipeline(clip: str, workers: int, second_look: bool = True) -> dict[str, Any]:
+    from dataclasses import replace
+
     from annotate.config import load_feature_config
     from annotate.models import resolve_face_model
     from annotate.parallel import MediapipeFactory, extract_clip_parallel
 
     config = load_feature_config()
+    config = replace(config, search=replace(config.search, second_look=second_look))
     started = time.perf_counter()
     features = extract_clip_parallel(
         clip, config, MediapipeFactory(resolve_face_model()), workers=workers
@@ -148,6 +152,8 @@ def main() -> None:
     for workers in (1, 2):
         result = in_fresh_process(pipeline, long_clip, workers)
         print(line(f"pipeline, {workers} process(es), 180 s", result, base["seconds"]))
+    result = in_fresh_process(pipeline, long_clip, 1, False)
+    print(line("pipeline, 1 process, no second look", result, base["seconds"]))
     result = in_fresh_process(pipeline, short_clip, 2)
     print(line("pipeline, 2 processes, 60 s (memory)", result))
     if not args.skip_hd:

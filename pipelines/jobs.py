@@ -250,6 +250,7 @@ def join_chunks(plan: ClipPlan, stretches: list[TrackedStretch]) -> TrackedStret
         frames_decoded=sum(s.frames_decoded for s in stretches),
         device=stretches[0].device,
         elapsed_s=sum(s.elapsed_s for s in stretches),
+        heads=[mark for part in stretches for mark in part.heads],
     )
 
 

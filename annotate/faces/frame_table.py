@@ -57,6 +57,7 @@ def build_feature_table(
     roles: Mapping[int, RoleAssignment],
     frame_size: tuple[int, int],
     gaze: GazeConfig,
+    head_only: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Build the feature table, column by column (rows: samples x tracks, frame-major).
 
@@ -67,6 +68,8 @@ def build_feature_table(
         roles: each track's role.
         frame_size: (width, height) in pixels.
         gaze: settings for gaze targets.
+        head_only: per row, the track's person is there without a readable face
+            (annotate.faces.heads); None: no row is.
     """
     n_samples, n_tracks = len(samples), len(tracks)
     rows = n_samples * n_tracks
@@ -107,6 +110,7 @@ def build_feature_table(
         C.TRACK: np.tile(np.array([t.track_id for t in tracks], dtype=np.int64), n_samples),
         C.ROLE: pd.array(np.tile(np.array(track_roles, dtype=object), n_samples), dtype="string"),
         C.VISIBLE: visible,
+        C.HEAD_ONLY: (np.zeros(rows, dtype=bool) if head_only is None else head_only & ~visible),
         **{name: values[:, k] for k, name in enumerate(C.FACE_VALUE_COLUMNS)},
         C.LOOKING_AT: pd.array(looking, dtype="string"),
         C.LOOKING_AT_CONFIDENCE: confidence,

@@ -76,8 +76,11 @@ class FaceObservation:
         shapes = face.blendshapes
         pose = geometry.pose_from_rotation(face.matrix)
         blink = (shapes.get("eyeBlinkLeft", 0.0) + shapes.get("eyeBlinkRight", 0.0)) / 2.0
-        eyes_open = 1.0 - blink
-        eyes_read = eyes_open >= gaze.eyes_open_min
+        # no blendshapes (a face from the bare mesh, annotate.faces.mesh_face): eyes, smile and
+        # mouth are unknown, and the gaze is the head's direction
+        read = bool(shapes)
+        eyes_open = 1.0 - blink if read else float("nan")
+        eyes_read = read and eyes_open >= gaze.eyes_open_min
         eye_yaw = eye_pitch = 0.0
         if eyes_read:  # closed eyes cannot be read: the gaze is then the head's direction
             # sideways: the iris within the eye and the blendshapes agree, so both are averaged;
@@ -90,6 +93,8 @@ class FaceObservation:
             eye_pitch = max(-limit, min(limit, eye_pitch * gaze.eye_gain))
         direction = geometry.gaze_from_head_and_eyes(face.matrix, eye_yaw, eye_pitch)
         smile = (shapes.get("mouthSmileLeft", 0.0) + shapes.get("mouthSmileRight", 0.0)) / 2.0
+        if not read:
+            smile = float("nan")
         return cls(
             frame=frame,
             t=t,
@@ -105,7 +110,7 @@ class FaceObservation:
             gaze_dy=direction.dy,
             eyes_open=eyes_open,
             smile=smile,
-            mouth_open=shapes.get("jawOpen", 0.0),
+            mouth_open=shapes.get("jawOpen", 0.0 if read else float("nan")),
             eyes_read=eyes_read,
             blendshapes=np.array(
                 [shapes.get(name, np.nan) for name in BLENDSHAPE_NAMES], dtype=np.float32
