@@ -2,6 +2,10 @@
 for every clip of a source, each dyad, the pool, and the change from pre to post; written as the
 long table, a per-dyad table for `annotate export prepost --covariates`, and a Markdown report.
 
+A clip that holds neither a GIVEN onset nor a TARGET onset (most often: not coded on these
+tiers) keeps its own rows but is left out of the dyad and pooled tables, with a note: its frames
+would only add to d and inflate Q and z there.
+
 Each clip's shuffles are seeded from the seed given and the clip's id, so a clip's p-value does
 not depend on which other clips are in the run.
 """
@@ -100,9 +104,13 @@ def contingency_results(
     tables = contingency_tables(
         clips, given, target, window_s, permutations=permutations, seed=seed
     )
+    empty = {i for i, t in enumerate(tables) if t.a + t.b + t.c == 0}
     rows = []
     for level in levels(clips):
-        pooled = reduce(lambda x, y: x + y, (tables[i] for i in level.members))
+        members = [i for i in level.members if i not in empty or len(level.members) == 1]
+        if not members:
+            continue
+        pooled = reduce(lambda x, y: x + y, (tables[i] for i in members))
         for measure, value in pooled.measures().items():
             rows.append(
                 {
@@ -117,9 +125,13 @@ def contingency_results(
                 }
             )
     table = long_table(rows)
-    return ContingencyResult(
-        table, dyad_table(table, ANALYSIS), tuple(sides_found(clips, [given, target]))
-    )
+    notes = sides_found(clips, [given, target])
+    notes += [
+        f"clip {clips[i].clip_id} holds neither {given.text} nor {target.text}: left out of the "
+        "dyad and pooled tables (its frames would only add to d)"
+        for i in sorted(empty)
+    ]
+    return ContingencyResult(table, dyad_table(table, ANALYSIS), tuple(notes))
 
 
 def contingency_report(

@@ -233,7 +233,7 @@ def _duration(data: CodingData, path: Path) -> float:
 def file_clips(
     path: Path, source: ClipSource, *, clip_id: str = "", dyad: str = "", phase: str = ""
 ) -> list[ClipEvents]:
-    """An annotation file's clips (one per BORIS observation that holds annotations).
+    """An annotation file's clips (one per BORIS observation that holds timed annotations).
 
     Raises:
         ConfigError: no --fps; InterchangeError: the file cannot be read.
@@ -241,7 +241,8 @@ def file_clips(
     if not source.fps or source.fps <= 0:
         raise ConfigError(f"{path}: annotation files need the frame rate: give --fps")
     data = read_any(path, "")
-    found = [p for p in parts(data) if any(a.attr("part") == p for a in data.annotations)]
+    timed = [a for a in data.annotations if a.tier != ATTRIBUTES_TIER]
+    found = [p for p in parts(data) if any(a.attr("part") == p for a in timed)]
     clips = []
     for part in found or [""]:
         chosen = select_part(data, part) if len(found) > 1 else data

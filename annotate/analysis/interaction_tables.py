@@ -73,7 +73,9 @@ def levels(clips: Sequence[Labelled]) -> list[Level]:
     if len(clips) < 2:
         return found
     for phase in phases:
-        found.append(Level("", "", phase, tuple(i for i, c in enumerate(clips) if c.phase == phase)))
+        found.append(
+            Level("", "", phase, tuple(i for i, c in enumerate(clips) if c.phase == phase))
+        )
     if len(phases) > 1:
         found.append(Level("", "", ALL, tuple(range(len(clips)))))
     return found

@@ -39,16 +39,18 @@ def sdis_codes(labels: Sequence[str]) -> dict[str, str]:
 
 
 def session_label(text: str) -> str:
-    """A session label without SDIS's delimiters (`<`, `>`, `/`, `;`, spaces)."""
-    return re.sub(r"[<>/;,\s]+", "_", text).strip("_") or "session"
+    """A session label of letters, digits, `_`, `-` and `.` only (no SDIS delimiter)."""
+    return re.sub(r"[^0-9A-Za-z_.-]+", "_", text).strip("_") or "session"
 
 
 def write_sdis(sessions: Sequence[tuple[str, Sequence[str]]], labels: Sequence[str]) -> str:
     """SDIS event data: (session label, codes in order) per session; `labels` are every code,
-    declared in this order."""
+    declared in this order. Sessions without events are left out (the report lists them)."""
     codes = sdis_codes(labels)
     lines = ["Event", " ".join(codes.values()) + " ;"]
     for label, sequence in sessions:
+        if not sequence:
+            continue
         body = " ".join(codes[c] for c in sequence)
-        lines.append(f"<{session_label(label)}> {body} /".replace("  ", " "))
+        lines.append(f"<{session_label(label)}> {body} /")
     return "\n".join(lines) + "\n"

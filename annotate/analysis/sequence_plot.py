@@ -1,7 +1,7 @@
 """The flow diagram of lag-1 transitions: codes on a circle, an arrow from each code to each code
 that follows it with a transitional probability of at least `min_p`, as wide as that probability,
 dark where the adjusted residual is significant (|z| >= 1.96), grey otherwise. A code's
-probability of following itself is written under its name.
+probability of following itself is written under its name (bold where significant).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def _draw(
     for i, code in enumerate(codes):
         self_p = probability[i, i]
         extra = "" if math.isnan(self_p) else f"\nself {self_p:.2f}"
+        weight = "bold" if is_significant(residual[i, i]) else "normal"
         axes.text(
             xs[i],
             ys[i],
@@ -65,6 +66,7 @@ def _draw(
             ha="center",
             va="center",
             fontsize=8,
+            fontweight=weight,
             bbox={"boxstyle": "round", "facecolor": "#f4f4f4", "edgecolor": "#555555"},
         )
     axes.set_xlim(-1.5, 1.5)

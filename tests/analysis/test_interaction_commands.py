@@ -1,0 +1,246 @@
+"""`annotate contingency`, `sequence` and `synchrony` on real coding files (ELAN, BORIS), a study
+manifest, automatic episodes; outputs whole or not at all; bad input in one line."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from annotate.analysis.prepost import read_covariates
+from annotate.interchange.convert import read_any
+from tests.analysis.builders import feature_table, run, write_extraction
+from tests.analysis.test_synchrony import following_table
+
+FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+if not FIXTURES.is_dir():
+    FIXTURES = Path("/work/shared/fixtures")
+ELAN = FIXTURES / "elan" / "childproject_example_basic.eaf"
+BORIS = FIXTURES / "boris" / "test.boris"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_clips" / "dyad_cross.mp4"
+
+needs_fixtures = pytest.mark.skipif(not ELAN.is_file(), reason="shared fixtures not here")
+
+
+def _value(table: pd.DataFrame, clip: str, measure: str, **where: str) -> float:
+    rows = table[(table["clip"] == clip) & (table["measure"] == measure)]
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    assert len(rows) == 1, rows
+    return float(rows["value"].iloc[0])
+
+
+@needs_fixtures
+def test_contingency_on_a_real_elan_file(tmp_path: Path) -> None:
+    files = tmp_path / "files"
+    files.mkdir()
+    shutil.copy(ELAN, files)
+    out = tmp_path / "c.csv"
+    args = ["contingency", "--given", "xds@FA1:C", "--target", "CHI:0.", "--window", "2"]
+    done = run(*args, "--files", files, "--fps", "25", "--out", out)
+    assert done.exit_code == 0, done.error
+    table = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    table["clip"] = table["clip"].astype(str)
+    clip = "childproject_example_basic"
+    counts = [_value(table, clip, m) for m in "abcd"]
+    last_end = max(a.end_s for a in read_any(ELAN).annotations)  # no media duration in it
+    assert sum(counts) == math.ceil(last_end * 25)  # every frame of the coded span
+    assert counts[0] + counts[1] > 0 and counts[0] + counts[2] > 0
+    assert 0 < _value(table, clip, "p_permutation") <= 1
+    assert (tmp_path / "c.md").read_text().startswith("# Contingency: CHI:0. after xds@FA1:C")
+    before = out.read_bytes()
+    again = run(*args, "--files", files, "--fps", "25", "--out", out)
+    assert again.exit_code == 1
+    assert again.error == f"error: {out}: exists already; give --force to overwrite it"
+    assert out.read_bytes() == before
+    forced = run(*args, "--files", files, "--fps", "25", "--out", out, "--force")
+    assert forced.exit_code == 0 and out.read_bytes() == before  # seeded: the same numbers
+
+
+@needs_fixtures
+def test_sequence_on_a_real_boris_project(tmp_path: Path) -> None:
+    files = tmp_path / "files"
+    files.mkdir()
+    shutil.copy(BORIS, files)
+    out = tmp_path / "s.csv"
+    done = run(
+        "sequence",
+        "--tiers",
+        "subject1,subject2",
+        "--lags",
+        "1-2",
+        "--files",
+        files,
+        "--fps",
+        "25",
+        "--out",
+        out,
+    )
+    assert done.exit_code == 0, done.error
+    for name in ("s.csv", "s_dyads.csv", "s.md", "s_transitions.csv", "s.png", "s.sds"):
+        assert (tmp_path / name).stat().st_size > 0
+    table = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    # observation #1: subject1 s, s, s then subject2 s (BORIS's own export of it agrees)
+    clip = "test#observation #1"
+    assert _value(table, clip, "lag1_count", given="subject1:s", target="subject1:s") == 2
+    assert _value(table, clip, "lag1_count", given="subject1:s", target="subject2:s") == 1
+    assert _value(table, clip, "lag2_count", given="subject1:s", target="subject2:s") == 1
+    sds = (tmp_path / "s.sds").read_text()
+    assert sds.startswith("Event\nsubject1_p subject1_s subject2_p subject2_s ;\n")
+    assert "<test_observation_1> subject1_s subject1_s subject1_s subject2_s /" in sds
+
+
+@needs_fixtures
+def test_manifest_of_files_gives_pre_post_and_joins_prepost(tmp_path: Path) -> None:
+    for name in ("d1_pre", "d1_post"):
+        shutil.copy(ELAN, tmp_path / f"{name}.eaf")
+    (tmp_path / "study.csv").write_text(
+        "path,dyad,phase\nd1_pre.eaf,d1,pre\nd1_post.eaf,d1,post\n", encoding="utf-8"
+    )
+    out = tmp_path / "c.csv"
+    done = run(
+        "contingency",
+        "--given",
+        "xds@FA1:C",
+        "--target",
+        "CHI:0.",
+        "--window",
+        "1.5",
+        "--manifest",
+        tmp_path / "study.csv",
+        "--fps",
+        "25",
+        "--out",
+        out,
+        "--permutations",
+        "20",
+    )
+    assert done.exit_code == 0, done.error
+    table = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    change = table[(table["dyad"] == "d1") & (table["phase"] == "change")]
+    assert set(change["measure"]) == {
+        "a",
+        "b",
+        "c",
+        "d",
+        "p_target_given",
+        "base_rate",
+        "yules_q",
+        "adjusted_residual",
+        "median_latency_s",
+    }
+    assert change["value"].abs().max() == 0  # the same file before and after
+    dyads = read_covariates(tmp_path / "c_dyads.csv")  # what export prepost --covariates reads
+    assert dyads["dyad"].tolist() == ["d1"]
+    assert "contingency_xds_fa1_c__chi_0_1.5s_yules_q_change" in dyads.columns
+
+
+def test_automatic_episodes_of_a_clip(tmp_path: Path) -> None:
+    features = write_extraction(
+        tmp_path / "dyad_cross",
+        feature_table(
+            10.0,
+            mutual=[(1.0, 3.0), (6.0, 8.0)],
+            smile={"infant": [(2.0, 4.0), (7.0, 9.0)], "mother": [(4.5, 5.5)]},
+        ),
+        clip_id="dyad_cross",
+    )
+    out = tmp_path / "c.csv"
+    done = run(
+        "contingency",
+        "--given",
+        "auto:mutual_gaze",
+        "--target",
+        "auto:smile:infant",
+        "--window",
+        "2",
+        "--clip",
+        SAMPLE,
+        "--features",
+        features,
+        "--db",
+        tmp_path / "none.sqlite",
+        "--out",
+        out,
+    )
+    assert done.exit_code == 0, done.error
+    table = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    assert _value(table, "dyad_cross", "a") == 2  # both smiles start 1 s after mutual gaze
+    assert _value(table, "dyad_cross", "c") == 0
+    assert _value(table, "dyad_cross", "median_latency_s") == pytest.approx(1.0)
+    ambiguous = run(
+        "contingency",
+        "--given",
+        "auto:mutual_gaze",
+        "--target",
+        "auto:smile",
+        "--window",
+        "2",
+        "--clip",
+        SAMPLE,
+        "--features",
+        features,
+        "--db",
+        tmp_path / "none.sqlite",
+        "--out",
+        tmp_path / "d.csv",
+    )
+    assert ambiguous.exit_code == 1 and "write auto:smile:ROLE" in ambiguous.error
+    assert not (tmp_path / "d.csv").exists()
+
+
+def test_synchrony_command(tmp_path: Path) -> None:
+    folder = tmp_path / "features" / "c1"
+    folder.mkdir(parents=True)
+    following_table(1.0).to_parquet(folder / "features.parquet", index=False)
+    out = tmp_path / "y.csv"
+    done = run("synchrony", "--features", tmp_path / "features", "--out", out)
+    assert done.exit_code == 0, done.error
+    table = pd.read_csv(out)
+    smile = table[(table["given"] == "mother:smile") & (table["measure"] == "peak_lag_s")]
+    assert smile["value"].tolist() == [pytest.approx(1.0)]
+    assert (tmp_path / "y.png").read_bytes()[:4] == b"\x89PNG"
+    windows = pd.read_csv(tmp_path / "y_windows.csv")
+    assert len(windows) == 33  # 11 windows x 3 series
+
+
+def test_outputs_are_whole_or_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "features" / "c1"
+    folder.mkdir(parents=True)
+    following_table(1.0).to_parquet(folder / "features.parquet", index=False)
+    (tmp_path / "y.png").mkdir()  # the plot cannot be written
+    done = run("synchrony", "--features", tmp_path / "features", "--out", tmp_path / "y.csv")
+    assert done.exit_code == 1 and "y.png: is a folder" in done.error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["features", "y.png"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--given", "touch", "--target", "a:b", "--window", "2"], "'touch': give TIER:CODE"),
+        (["--given", "a:b", "--target", "a:c", "--window", "-1"], "--window must be a positive"),
+        (["--given", "a:b", "--target", "a:c", "--window", "2"], "give --fps"),
+    ],
+)
+def test_bad_input_gives_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "one.csv").write_text("tier,code,start,end\nmother,a,1,2\n", encoding="utf-8")
+    done = run("contingency", *args, "--files", files, "--out", tmp_path / "c.csv")
+    assert done.exit_code == 1
+    assert message in done.error and "\n" not in done.error
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_a_malformed_file_is_named(tmp_path: Path) -> None:
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "broken.eaf").write_text("<ANNOTATION_DOCUMENT>", encoding="utf-8")
+    done = run(
+        "sequence", "--tiers", "a", "--files", files, "--fps", "25", "--out", tmp_path / "s.csv"
+    )
+    assert done.exit_code == 1 and "broken.eaf" in done.error
+    assert list(tmp_path.iterdir()) == [files]
