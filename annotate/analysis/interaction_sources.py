@@ -17,7 +17,7 @@ Clips come from one of three places:
   as with `--files`;
 - a folder of annotation files (`--files`): every file a clip (a BORIS observation each its own
   clip, `file#observation`), at the frame rate `--fps`, as long as its media says (else up to
-  its last annotation).
+  the frame of its last annotation's end).
 
 Without a coder, a tier coded by several coders is refused: counting two coders' events as one
 stream would double them.
@@ -39,7 +39,7 @@ from annotate.coding.clips import ClipRef, default_db_path
 from annotate.coding.records import Annotation, CodingData
 from annotate.coding.schemes import ATTRIBUTES_TIER
 from annotate.coding.store import AnnotationStore
-from annotate.errors import AnnotateError, ConfigError, InterchangeError
+from annotate.errors import AnnotateError, ConfigError, InterchangeError, StoreError
 from annotate.interchange.convert import INPUT_FORMATS, file_format, parts, read_any, select_part
 from annotate.outputs import EPISODES_CSV
 from annotate.timeline.episodes import Episode
@@ -187,8 +187,10 @@ def _episodes_of(
     return read_episodes(folder / EPISODES_CSV), folder
 
 
-def _stored(clip: ClipRef, db: Path, coder: str | None) -> tuple[Annotation, ...]:
+def _stored(clip: ClipRef, db: Path, coder: str | None, given: bool) -> tuple[Annotation, ...]:
     if not db.exists():
+        if given:
+            raise StoreError("no such project database (--db)", db)
         return ()
     with AnnotationStore(db, create=False) as store:
         stored = store.annotations(clip_sha256=clip.sha256, coder=coder)
@@ -201,7 +203,8 @@ def video_clip(
     """A video's events: its stored annotations and its extraction's episodes.
 
     Raises:
-        VideoError: the video cannot be read; StoreError: the database cannot be opened.
+        VideoError: the video cannot be read; StoreError: the database given is not there or
+            cannot be opened.
     """
     clip = ClipRef.from_video(path)
     if not clip.fps or not clip.duration_s:
@@ -214,18 +217,19 @@ def video_clip(
         phase=phase,
         fps=float(clip.fps),
         duration_s=float(clip.duration_s),
-        annotations=_stored(clip, db, source.coder),
+        annotations=_stored(clip, db, source.coder, source.db is not None),
         episodes=episodes,
         source=str(path),
         features=folder,
     )
 
 
-def _duration(data: CodingData, path: Path) -> float:
+def _duration(data: CodingData, path: Path, fps: float) -> float:
+    """The media's length, else up to the frame of the last annotation's end (inclusive)."""
     durations = [m.duration_s for m in data.media if m.duration_s and "#player" not in m.part]
-    ends = [a.end_s for a in data.annotations]
-    length = max([*durations, *ends], default=0.0)
-    if length <= 0:
+    last = max((a.end_s for a in data.annotations if a.tier != ATTRIBUTES_TIER), default=0.0)
+    length = max([*durations, last + 1.0 / fps])
+    if last <= 0 and not durations:
         raise InterchangeError("holds no timed annotations", path)
     return float(length)
 
@@ -240,7 +244,7 @@ def file_clips(
     """
     if not source.fps or source.fps <= 0:
         raise ConfigError(f"{path}: annotation files need the frame rate: give --fps")
-    data = read_any(path, "")
+    data = read_any(path, source.coder or "")  # a file that names no coder: the one asked for
     timed = [a for a in data.annotations if a.tier != ATTRIBUTES_TIER]
     found = [p for p in parts(data) if any(a.attr("part") == p for a in timed)]
     clips = []
@@ -258,7 +262,7 @@ def file_clips(
                 dyad=dyad,
                 phase=phase,
                 fps=float(source.fps),
-                duration_s=_duration(chosen, path),
+                duration_s=_duration(chosen, path, float(source.fps)),
                 annotations=annotations,
                 source=str(path),
             )

@@ -120,7 +120,9 @@ def dyad_table(table: pd.DataFrame, analysis: str) -> pd.DataFrame:
         return f"{analysis}_{pair}{window}_{_name(str(row['measure']))}_{row['phase']}"
 
     named = rows.assign(column=rows.apply(column, axis=1))
-    wide = named.pivot_table(index="dyad", columns="column", values="value", aggfunc="first")
+    wide = named.pivot_table(
+        index="dyad", columns="column", values="value", aggfunc="first", dropna=False
+    )
     wide = wide.reindex(columns=list(dict.fromkeys(named["column"])))
     return wide.reset_index().rename_axis(columns=None)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -88,20 +89,20 @@ def partner_series(table: pd.DataFrame, first: str, second: str) -> PartnerSerie
     )
 
 
-def read_partner_series(path: object, first: str, second: str) -> PartnerSeries:
+def read_partner_series(path: Path, first: str, second: str) -> PartnerSeries:
     """`partner_series` of a features.parquet file.
 
     Raises:
         InterchangeError: naming the file, when it cannot be read or lacks a column or a role.
     """
     try:
-        table = pd.read_parquet(path, columns=_READ)  # type: ignore[call-overload]
+        table = pd.read_parquet(path, columns=_READ)
     except (OSError, ValueError, KeyError) as exc:
-        raise InterchangeError(f"cannot be read as a feature table: {exc}", str(path)) from None
+        raise InterchangeError(f"cannot be read as a feature table: {exc}", path) from None
     try:
         return partner_series(table, first, second)
     except InterchangeError as exc:
-        raise InterchangeError(exc.message, str(path)) from None
+        raise InterchangeError(exc.message, path) from None
 
 
 def _pearson(x: NDArray[np.float64], y: NDArray[np.float64], need: int) -> float:

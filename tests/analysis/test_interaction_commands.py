@@ -47,7 +47,7 @@ def test_contingency_on_a_real_elan_file(tmp_path: Path) -> None:
     clip = "childproject_example_basic"
     counts = [_value(table, clip, m) for m in "abcd"]
     last_end = max(a.end_s for a in read_any(ELAN).annotations)  # no media duration in it
-    assert sum(counts) == math.ceil(last_end * 25)  # every frame of the coded span
+    assert sum(counts) == math.ceil((last_end + 1 / 25) * 25 - 1e-9)  # to the last end's frame
     assert counts[0] + counts[1] > 0 and counts[0] + counts[2] > 0
     assert 0 < _value(table, clip, "p_permutation") <= 1
     assert (tmp_path / "c.md").read_text().startswith("# Contingency: CHI:0. after xds@FA1:C")
@@ -161,8 +161,6 @@ def test_automatic_episodes_of_a_clip(tmp_path: Path) -> None:
         SAMPLE,
         "--features",
         features,
-        "--db",
-        tmp_path / "none.sqlite",
         "--out",
         out,
     )
@@ -183,8 +181,6 @@ def test_automatic_episodes_of_a_clip(tmp_path: Path) -> None:
         SAMPLE,
         "--features",
         features,
-        "--db",
-        tmp_path / "none.sqlite",
         "--out",
         tmp_path / "d.csv",
     )
@@ -244,3 +240,38 @@ def test_a_malformed_file_is_named(tmp_path: Path) -> None:
     )
     assert done.exit_code == 1 and "broken.eaf" in done.error
     assert list(tmp_path.iterdir()) == [files]
+
+
+def test_two_coders_need_a_choice(tmp_path: Path) -> None:
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "two.csv").write_text(
+        "coder,tier,code,start,end\nana,mother,touch,1,1\nana,infant,smile,1.5,1.5\n"
+        "ben,mother,touch,4,4\nben,infant,smile,9,9\n",
+        encoding="utf-8",
+    )
+    args = ["--given", "mother:touch", "--target", "infant:smile", "--window", "1"]
+    common = ["--files", files, "--fps", "10", "--permutations", "0"]
+    refused = run("contingency", *args, *common, "--out", tmp_path / "c.csv")
+    assert refused.exit_code == 1
+    assert "tier 'mother' is coded by ana, ben; choose one with --coder" in refused.error
+    done = run("contingency", *args, *common, "--coder", "ana", "--out", tmp_path / "c.csv")
+    assert done.exit_code == 0, done.error
+    table = pd.read_csv(tmp_path / "c.csv")
+    assert _value(table, "two", "a") == 1 and _value(table, "two", "median_latency_s") == 0.5
+
+
+def test_a_missing_database_is_named(tmp_path: Path) -> None:
+    done = run(
+        "sequence",
+        "--tiers",
+        "mother",
+        "--clip",
+        SAMPLE,
+        "--db",
+        tmp_path / "gone.sqlite",
+        "--out",
+        tmp_path / "s.csv",
+    )
+    assert done.exit_code == 1
+    assert done.error == f"error: {tmp_path / 'gone.sqlite'}: no such project database (--db)"

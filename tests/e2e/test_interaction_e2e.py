@@ -32,8 +32,6 @@ def test_contingency_and_synchrony_on_an_extracted_clip(tmp_path: Path) -> None:
         SAMPLE,
         "--features",
         tmp_path / "out",
-        "--db",
-        tmp_path / "none.sqlite",
         "--out",
         out,
     )
