@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from numpy.typing import NDArray
@@ -25,11 +26,8 @@ SIGNIFICANT, OTHER = "#1b4f72", "#a6a6a6"
 
 
 def _draw(
-    axes: object, title: str, codes: Sequence[str], counts: NDArray[np.int64], min_p: float
+    axes: Axes, title: str, codes: Sequence[str], counts: NDArray[np.int64], min_p: float
 ) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(axes, Axes)  # matplotlib's own type, for mypy
     k = len(codes)
     angles = np.pi / 2 - 2 * np.pi * np.arange(k) / max(k, 1)
     xs, ys = np.cos(angles), np.sin(angles)

@@ -148,7 +148,7 @@ def peak(r: NDArray[np.float64], step_s: float) -> tuple[float, float]:
         return math.nan, math.nan
     k = int(np.nanargmax(np.abs(r)))
     max_lag = (r.size - 1) // 2
-    return (k - max_lag) * step_s, float(r[k])
+    return round((k - max_lag) * step_s, 6), float(r[k])
 
 
 @dataclass(frozen=True)

@@ -275,3 +275,34 @@ def test_a_missing_database_is_named(tmp_path: Path) -> None:
     )
     assert done.exit_code == 1
     assert done.error == f"error: {tmp_path / 'gone.sqlite'}: no such project database (--db)"
+
+
+def test_synchrony_over_a_study_gives_the_change_per_dyad(tmp_path: Path) -> None:
+    for name, lag in (("d1_pre", 1.0), ("d1_post", 0.5)):
+        folder = tmp_path / "features" / name
+        folder.mkdir(parents=True)
+        following_table(lag).to_parquet(folder / "features.parquet", index=False)
+    (tmp_path / "study.csv").write_text(
+        "path,dyad,phase\nclips/d1_pre.mp4,d1,pre\nclips/d1_post.mp4,d1,post\n", encoding="utf-8"
+    )
+    out = tmp_path / "y.csv"
+    done = run(
+        "synchrony",
+        "--features",
+        tmp_path / "features",
+        "--manifest",
+        tmp_path / "study.csv",
+        "--out",
+        out,
+        "--plot-format",
+        "svg",
+    )
+    assert done.exit_code == 0, done.error
+    table = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    change = table[(table["dyad"] == "d1") & (table["phase"] == "change")]
+    lag = change[(change["measure"] == "peak_lag_s") & (change["given"] == "mother:smile")]
+    assert lag["value"].tolist() == [pytest.approx(-0.5)]
+    assert (tmp_path / "y.svg").read_text().lstrip().startswith("<?xml")
+    dyads = read_covariates(tmp_path / "y_dyads.csv")
+    column = "synchrony_mother_smile__infant_smile_10s_peak_lag_s_change"
+    assert dyads.loc[0, column] == pytest.approx(-0.5)
