@@ -16,6 +16,7 @@ figures. Outputs are written whole or not at all (annotate.analysis.outputs).
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -24,14 +25,16 @@ from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from annotate.analysis.outputs import check_writable, write_outputs
 from annotate.analysis.table_files import beside, table_bytes, table_suffix
-from annotate.errors import OutputError
+from annotate.errors import ConfigError, OutputError
 
 LONG_COLUMNS = ("clip", "dyad", "phase", "given", "target", "window_s", "measure", "value")
 PRE, POST, CHANGE, ALL = "pre", "post", "change", "all"
 NO_CHANGE = ("p_permutation",)
+PLOT_FORMATS = ("png", "svg")
 
 
 class Labelled(Protocol):
@@ -205,3 +208,23 @@ def write_results(
     }
     check_outputs(list(outputs), force)
     return write_outputs(outputs, force)
+
+
+def plot_path(out: Path, plot_format: str) -> Path:
+    """The picture beside the long table: `c.png` or `c.svg`.
+
+    Raises:
+        ConfigError: another format.
+    """
+    if plot_format not in PLOT_FORMATS:
+        raise ConfigError(f"--plot-format must be png or svg, got {plot_format!r}")
+    return out.with_suffix(f".{plot_format}")
+
+
+def figure_bytes(figure: Figure, fmt: str, dpi: int = 100) -> bytes:
+    """A figure as PNG or SVG bytes, without the dates and versions that would make two runs
+    differ."""
+    buffer = io.BytesIO()
+    metadata = {"Software": None} if fmt == "png" else {"Creator": None, "Date": None}
+    figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    return buffer.getvalue()

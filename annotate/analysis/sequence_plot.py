@@ -6,7 +6,6 @@ probability of following itself is written under its name (bold where significan
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 
@@ -16,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from numpy.typing import NDArray
 
+from annotate.analysis.interaction_tables import figure_bytes
 from annotate.analysis.sequence import (
     adjusted_residuals,
     is_significant,
@@ -89,7 +89,4 @@ def flow_diagram(
     figure.suptitle(
         f"lag-1 transitions (p >= {min_p:g}); dark: |adjusted residual| >= 1.96", fontsize=9
     )
-    buffer = io.BytesIO()
-    metadata = {"Software": None} if fmt == "png" else {"Creator": None, "Date": None}
-    figure.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
-    return buffer.getvalue()
+    return figure_bytes(figure, fmt, 110)

@@ -28,6 +28,7 @@ from annotate.analysis.interaction_tables import (
     levels,
     long_table,
     output_paths,
+    plot_path,
     write_results,
 )
 from annotate.analysis.sdis import sdis_codes, write_sdis
@@ -44,7 +45,6 @@ from annotate.analysis.table_files import beside, table_bytes
 from annotate.errors import ConfigError
 
 ANALYSIS = "sequence"
-PLOT_FORMATS = ("png", "svg")
 MERGED = "all tiers"
 
 
@@ -197,12 +197,10 @@ def sequence_outputs(out: Path, plot_format: str) -> tuple[Path, ...]:
     Raises:
         ConfigError: an unknown diagram format.
     """
-    if plot_format not in PLOT_FORMATS:
-        raise ConfigError(f"--plot-format must be png or svg, got {plot_format!r}")
     return (
         *output_paths(out),
         beside(out, "transitions").with_suffix(".csv"),
-        out.with_suffix(f".{plot_format}"),
+        plot_path(out, plot_format),
         out.with_suffix(".sds"),
     )
 

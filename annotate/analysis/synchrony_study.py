@@ -14,7 +14,6 @@ series, r over windows (across) and lags (up), the peaks marked.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,10 +26,12 @@ from matplotlib.figure import Figure
 from annotate.analysis.interaction_tables import (
     check_outputs,
     dyad_table,
+    figure_bytes,
     levels,
     long_table,
     markdown_table,
     output_paths,
+    plot_path,
     write_results,
 )
 from annotate.analysis.study_manifest import outputs_folder, read_study_manifest
@@ -46,7 +47,6 @@ from annotate.errors import ConfigError, InterchangeError
 from annotate.outputs import FEATURES_PARQUET
 
 ANALYSIS = "synchrony"
-PLOT_FORMATS = ("png", "svg")
 MEASURES = (
     "peak_lag_s",
     "peak_r",
@@ -225,10 +225,7 @@ def synchrony_plot(result: SynchronyResult, fmt: str, roles: tuple[str, str]) ->
         f"windowed cross-correlation; lag > 0: {roles[1]} follows {roles[0]}; dots: peaks",
         fontsize=9,
     )
-    buffer = io.BytesIO()
-    metadata = {"Software": None} if fmt == "png" else {"Creator": None, "Date": None}
-    figure.savefig(buffer, format=fmt, dpi=100, metadata=metadata)
-    return buffer.getvalue()
+    return figure_bytes(figure, fmt, 100)
 
 
 def synchrony_report(
@@ -263,12 +260,10 @@ def synchrony_outputs(out: Path, plot_format: str) -> tuple[Path, ...]:
     Raises:
         ConfigError: an unknown plot format.
     """
-    if plot_format not in PLOT_FORMATS:
-        raise ConfigError(f"--plot-format must be png or svg, got {plot_format!r}")
     return (
         *output_paths(out),
         beside(out, "windows").with_suffix(out.suffix),
-        out.with_suffix(f".{plot_format}"),
+        plot_path(out, plot_format),
     )
 
 

@@ -306,3 +306,17 @@ def test_synchrony_over_a_study_gives_the_change_per_dyad(tmp_path: Path) -> Non
     dyads = read_covariates(tmp_path / "y_dyads.csv")
     column = "synchrony_mother_smile__infant_smile_10s_peak_lag_s_change"
     assert dyads.loc[0, column] == pytest.approx(-0.5)
+
+
+def test_an_unknown_plot_format_is_refused_before_any_work(tmp_path: Path) -> None:
+    done = run(
+        "synchrony",
+        "--features",
+        tmp_path / "nowhere",
+        "--out",
+        tmp_path / "y.csv",
+        "--plot-format",
+        "gif",
+    )
+    assert done.exit_code == 1
+    assert done.error == "error: --plot-format must be png or svg, got 'gif'"
