@@ -27,6 +27,7 @@ from annotate.analysis.interaction_sources import (
     ClipEvents,
     ClipSource,
     Side,
+    check_episodes,
     load_clips,
     sides_found,
 )
@@ -180,6 +181,7 @@ def run_contingency(
     """
     check_settings(window_s, permutations)
     check_outputs(output_paths(out), force)
+    check_episodes(source, [given, target])
     clips = load_clips(source)
     result = contingency_results(
         clips, given, target, window_s, permutations=permutations, seed=seed

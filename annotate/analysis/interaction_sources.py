@@ -302,9 +302,22 @@ def load_clips(source: ClipSource) -> list[ClipEvents]:
     return [clip for p in paths for clip in file_clips(p, source)]
 
 
+def check_episodes(source: ClipSource, sides: Sequence[Side]) -> None:
+    """Raises ConfigError when a side is automatic and no extraction folder is given."""
+    auto = [side.text for side in sides if side.auto]
+    if auto and source.features is None:
+        raise ConfigError(
+            f"{auto[0]} is an automatic episode kind: give --features, the extraction folder "
+            "(or a folder of them, one per clip id)"
+        )
+
+
 def sides_found(clips: Sequence[ClipEvents], sides: Sequence[Side]) -> list[str]:
-    """Notes on sides that no clip holds (a misspelt tier or code gives empty tables)."""
+    """Notes on sides that no clip holds (a misspelt tier or code gives empty tables), and on
+    clips without episodes when a side is automatic."""
     notes = []
+    if any(side.auto for side in sides):
+        notes += [f"clip {c.clip_id}: no episodes.csv found" for c in clips if c.features is None]
     for side in sides:
         if not any(clip.intervals(side).size for clip in clips):
             notes.append(f"no clip holds an event {side.text}")

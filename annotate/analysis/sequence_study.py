@@ -20,7 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from annotate.analysis.interaction_sources import ClipEvents, ClipSource, load_clips
+from annotate.analysis.interaction_sources import (
+    ClipEvents,
+    ClipSource,
+    check_episodes,
+    load_clips,
+    parse_side,
+)
 from annotate.analysis.interaction_tables import (
     check_outputs,
     dyad_table,
@@ -223,6 +229,7 @@ def run_sequence(
     """
     paths = sequence_outputs(out, plot_format)
     check_outputs(paths, force)
+    check_episodes(source, [parse_side(t) for t in tiers if t.lower().startswith("auto:")])
     result = sequence_results(load_clips(source), tiers, lags)
     panels = transition_panels([s for _, s in result.sequences], result.codes, tiers)
     extra: dict[Path, bytes | str] = {

@@ -143,6 +143,7 @@ def test_levels_pool_tables_and_give_the_change_per_dyad() -> None:
         return float(row["value"].iloc[0])
 
     pooled_pre_a = value("", "", "pre", "a")
+    assert 0 < value("", "", "pre", "p_permutation") <= 1  # shuffled tables summed too
     assert pooled_pre_a == value("d1_pre", "d1", "pre", "a") + value("d2_pre", "d2", "pre", "a")
     change = value("", "d1", "post", "p_target_given") - value("", "d1", "pre", "p_target_given")
     assert value("", "d1", "change", "p_target_given") == pytest.approx(change)

@@ -320,3 +320,21 @@ def test_an_unknown_plot_format_is_refused_before_any_work(tmp_path: Path) -> No
     )
     assert done.exit_code == 1
     assert done.error == "error: --plot-format must be png or svg, got 'gif'"
+
+
+def test_automatic_sides_need_the_extraction(tmp_path: Path) -> None:
+    done = run(
+        "contingency",
+        "--given",
+        "auto:mutual_gaze",
+        "--target",
+        "mother:touch",
+        "--window",
+        "2",
+        "--clip",
+        SAMPLE,
+        "--out",
+        tmp_path / "c.csv",
+    )
+    assert done.exit_code == 1
+    assert "auto:mutual_gaze is an automatic episode kind: give --features" in done.error
