@@ -198,11 +198,13 @@ def synchrony_plot(result: SynchronyResult, fmt: str, roles: tuple[str, str]) ->
     for index, (clip_id, found, step_s) in enumerate(shown):
         axes = figure.add_subplot(max(1, len(shown)), 1, index + 1)
         if found.windows.size:
-            extent = (
-                float(found.window_starts_s[0]),
-                float(found.window_starts_s[-1]) + step_s,
-                float(found.lags_s[0]),
-                float(found.lags_s[-1]),
+            starts = found.window_starts_s
+            hop = float(starts[1] - starts[0]) if starts.size > 1 else step_s
+            extent = (  # cells centred on their window's start and their lag
+                float(starts[0]) - hop / 2,
+                float(starts[-1]) + hop / 2,
+                float(found.lags_s[0]) - step_s / 2,
+                float(found.lags_s[-1]) + step_s / 2,
             )
             image = axes.imshow(
                 found.windows.T,

@@ -71,3 +71,14 @@ def test_refusals() -> None:
     series = partner_series(following_table(0.5), "mother", "infant")
     with pytest.raises(ConfigError, match="--max-lag"):
         synchrony(series, 2.0, 1.0, 3.0)
+
+
+def test_a_jittered_grid_keeps_lags_in_seconds() -> None:
+    # 10 samples/s on a 25 fps video: steps of 0.08 and 0.12 s (as extraction gives them)
+    table = following_table(1.0)
+    jitter = {k: round(round(k / 10 * 25) / 25, 6) for k in range(table[C.FRAME].max() + 1)}
+    table[C.T] = table[C.FRAME].map(jitter)
+    series = partner_series(table, "mother", "infant")
+    assert series.step_s == pytest.approx(0.1, abs=1e-3)
+    smile = synchrony(series, 10.0, 5.0, 3.0)[1]
+    assert smile.measures(series.step_s)["peak_lag_s"] == pytest.approx(1.0, abs=0.01)
