@@ -338,3 +338,66 @@ def test_automatic_sides_need_the_extraction(tmp_path: Path) -> None:
     )
     assert done.exit_code == 1
     assert "auto:mutual_gaze is an automatic episode kind: give --features" in done.error
+
+
+def test_a_clip_coded_in_the_store(tmp_path: Path) -> None:
+    clip = tmp_path / "c1.mp4"
+    shutil.copy(SAMPLE, clip)
+    coded = [
+        ("mother", "touches", 1.0, 2.0),
+        ("infant", "smiles", 2.0, 3.0),
+        ("mother", "touches", 5.0, 6.0),
+        ("infant", "smiles", 6.5, 7.0),
+    ]
+    for tier, code, start, end in coded:
+        added = run(
+            "annotations",
+            "add",
+            "--clip",
+            clip,
+            "--coder",
+            "ana",
+            "--tier",
+            tier,
+            "--code",
+            code,
+            "--start",
+            str(start),
+            "--end",
+            str(end),
+        )
+        assert added.exit_code == 0, added.error
+    out = tmp_path / "c.csv"
+    done = run(
+        "contingency",
+        "--given",
+        "mother:touches",
+        "--target",
+        "infant:smiles",
+        "--window",
+        "2",
+        "--clip",
+        clip,
+        "--coder",
+        "ana",
+        "--out",
+        out,
+    )
+    assert done.exit_code == 0, done.error
+    table = pd.read_csv(out)
+    assert _value(table, "c1", "a") == 2 and _value(table, "c1", "c") == 0
+    assert _value(table, "c1", "median_latency_s") == pytest.approx(1.25)
+    seq = run(
+        "sequence",
+        "--tiers",
+        "mother,infant",
+        "--lags",
+        "1",
+        "--clip",
+        clip,
+        "--out",
+        tmp_path / "s.csv",
+    )
+    assert seq.exit_code == 0, seq.error
+    sds = (tmp_path / "s.sds").read_text()
+    assert "<c1> mother_touches infant_smiles mother_touches infant_smiles /" in sds
