@@ -12,4 +12,10 @@
   as a long table, a grid, an ELAN file and a picture.
 - `study_manifest`, `prepost`: the study's manifest; each dyad before and after the programme.
 - `runs`: the commands' work as library calls; `table_files`, `outputs`: writing tables whole.
+- `interaction_sources`, `interaction_tables`: the clips' annotations and episodes as events;
+  the long tables by clip, dyad, pool and pre/post of the interaction analyses;
+- `contingency`, `contingency_study`: TARGET after GIVEN within W s on a clip's frames;
+- `sequence`, `sequence_study`, `sequence_plot`, `sdis`: lag sequential analysis, transition
+  matrices and their flow diagram, the sequences in SDIS for GSEQ;
+- `synchrony`, `synchrony_study`: windowed, lagged cross-correlation between partners.
 """
