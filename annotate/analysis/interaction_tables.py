@@ -11,7 +11,7 @@ Every result is a row of `clip, dyad, phase, given, target, window_s, measure, v
 
 `dyad_table` turns the dyads' rows into one row per dyad (`dyad`, then `<name>_pre`, `_post`,
 `_change`), which `annotate export prepost --covariates` joins to the features and CARE-Index
-figures. Outputs are written whole or not at all (annotate.analysis.outputs).
+figures. Outputs are written whole or not at all (annotate.io.atomic).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from typing import Protocol
 import pandas as pd
 from matplotlib.figure import Figure
 
-from annotate.analysis.outputs import check_writable, write_outputs
 from annotate.analysis.table_files import beside, table_bytes, table_suffix
 from annotate.errors import ConfigError, OutputError
+from annotate.io.atomic import check_writable, write_outputs
 
 LONG_COLUMNS = ("clip", "dyad", "phase", "given", "target", "window_s", "measure", "value")
 PRE, POST, CHANGE, ALL = "pre", "post", "change", "all"

@@ -54,7 +54,7 @@ def test_contingency_on_a_real_elan_file(tmp_path: Path) -> None:
     before = out.read_bytes()
     again = run(*args, "--files", files, "--fps", "25", "--out", out)
     assert again.exit_code == 1
-    assert again.error == f"error: {out}: exists already; give --force to overwrite it"
+    assert again.error == f"error: {out}: exists already; use --force to replace it"
     assert out.read_bytes() == before
     forced = run(*args, "--files", files, "--fps", "25", "--out", out, "--force")
     assert forced.exit_code == 0 and out.read_bytes() == before  # seeded: the same numbers
