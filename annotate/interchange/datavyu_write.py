@@ -1,0 +1,166 @@
+"""Coding records to a Datavyu project (.opf) that Datavyu opens.
+
+The db is written in the current format (`#4`): a project read by
+annotate.interchange.datavyu keeps its columns (order, types, visibility, arguments, empty
+columns) and its project file. Other data gets one MATRIX column per tier, with a `code`
+argument, one argument per modifier set (or `value`), and `note` where any annotation has a
+note, so nothing a coder wrote is dropped. Times are written to the millisecond.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from annotate.coding.files import write_bytes
+from annotate.coding.records import Annotation, CodingData
+from annotate.coding.schemes import MODIFIER_SEPARATOR
+from annotate.errors import InterchangeError
+from annotate.interchange.datavyu import ARGS_ATTR, MATRIX, Column, media_of_project, parse_project
+
+_HOUR_MS = 3_600_000
+
+
+def clock(ms: int) -> str:
+    """Milliseconds as Datavyu's HH:MM:SS:mmm."""
+    hours, rest = divmod(ms, _HOUR_MS)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}:{millis:03d}"
+
+
+def escape(text: str, matrix: bool) -> str:
+    """A value with backslash, comma (and in a MATRIX, parentheses) escaped."""
+    specials = "\\,()" if matrix else "\\,"
+    return "".join(f"\\{c}" if c in specials else c for c in text)
+
+
+def _columns(data: CodingData) -> list[Column]:
+    meta = data.scheme.meta.get("datavyu") or {}
+    known = [Column.from_meta(c) for c in meta.get("columns", ())]
+    names = {c.name for c in known}
+    tiers = [t.name for t in data.scheme.tiers] + [a.tier for a in data.annotations]
+    for tier in dict.fromkeys(tiers):
+        if tier in names:
+            continue
+        own = [a for a in data.annotations if a.tier == tier]
+        scheme_tier = data.scheme.tier(tier)
+        sets = next(
+            (c.modifiers for c in (scheme_tier.codes if scheme_tier else ()) if c.modifiers), ()
+        )
+        widest = max((len(a.value.split(MODIFIER_SEPARATOR)) for a in own if a.value), default=0)
+        args = [("code", "NOMINAL")]
+        if sets and len(sets) >= widest:
+            args += [(s.name, "NOMINAL") for s in sets]
+        elif widest == 1:
+            args.append(("value", "NOMINAL"))
+        else:
+            args += [(f"value{k + 1}", "NOMINAL") for k in range(widest)]
+        if any(a.note for a in own):
+            args.append(("note", "TEXT"))
+        known.append(Column(tier, MATRIX, True, tuple(args)))
+        names.add(tier)
+    return known
+
+
+def _values(column: Column, a: Annotation) -> list[str]:
+    if column.type != MATRIX:
+        return [a.code]
+    stored = a.attr(ARGS_ATTR)
+    if stored:
+        values = [str(v) for v in json.loads(stored)]
+        if values[0] == a.code and MODIFIER_SEPARATOR.join(values[1:]) == a.value:
+            return values
+    names = [n for n, _ in column.args]
+    has_note = names[-1] == "note" and len(names) > 1 and not a.attr(ARGS_ATTR)
+    slots = len(names) - 1 - (1 if has_note else 0)
+    rest = a.value.split(MODIFIER_SEPARATOR) if a.value else []
+    if len(rest) > slots:
+        if not slots:
+            raise InterchangeError(
+                f"tier '{a.tier}': the Datavyu column has no argument to hold the value "
+                f"'{a.value:.40}'"
+            )
+        rest = [*rest[: slots - 1], MODIFIER_SEPARATOR.join(rest[slots - 1 :])]
+    values = [a.code, *rest] + [""] * (slots - len(rest))
+    if has_note:
+        values.append(a.note)
+    return values
+
+
+def db_text(data: CodingData) -> str:
+    """The `db` member (format #4) for the data.
+
+    Raises:
+        InterchangeError: a value holds a line break (a db line cannot), or a time is negative.
+    """
+    lines = ["#4"]
+    for column in _columns(data):
+        kind = "TEXT" if column.type == "PREDICATE" else column.type
+        header = f"{column.name} ({kind},{'true' if column.visible else 'false'},)"
+        if column.type == MATRIX:
+            header += "-" + ",".join(f"{n}|{t}" for n, t in column.args)
+        lines.append(header)
+        for number, a in enumerate(data.annotations, start=1):
+            if a.tier != column.name:
+                continue
+            values = _values(column, a)
+            if any("\n" in v or "\r" in v for v in values):
+                raise InterchangeError(
+                    f"annotation {number} (tier '{a.tier}'): a line break cannot be written "
+                    "to a Datavyu cell",
+                    data.source or None,
+                )
+            onset, offset = round(a.start_s * 1000), round(a.end_s * 1000)
+            if onset < 0:
+                raise InterchangeError(
+                    f"annotation {number} (tier '{a.tier}'): starts before 0", data.source or None
+                )
+            matrix = column.type == MATRIX
+            text = ",".join(escape(v, matrix) for v in values)
+            lines.append(f"{clock(onset)},{clock(offset)},{f'({text})' if matrix else text}")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def project_text(data: CodingData, name: str) -> str:
+    """The `project` member: the one read with the data when its media are unchanged, else a
+    new one naming each media file with its offset."""
+    meta = data.scheme.meta.get("datavyu") or {}
+    kept = str(meta.get("project") or "")
+    if kept and media_of_project(parse_project(kept), Path(name)) == data.media:
+        return kept
+    lines = ["!project", "dbFile: null", f"name: {name}", "origpath: ''", "version: 5"]
+    if not data.media:
+        lines.append("viewerSettings: []")
+    else:
+        lines.append("viewerSettings:")
+        for number, media in enumerate(data.media, start=1):
+            offset = round(-media.time_origin_s * 1000)
+            lines += [
+                "- !vs",
+                "  classifier: datavyu.video",
+                f"  feed: '{media.url}'",
+                f"  offset: {offset}",
+                f"  settingsId: '{number}'",
+                "  version: 3",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def write_datavyu(data: CodingData, path: Path | str, *, force: bool = False) -> Path:
+    """Write a Datavyu project (.opf): a zip of `db` and `project`.
+
+    Raises:
+        InterchangeError: data a Datavyu cell cannot hold.
+        OutputError: the file exists (without force) or cannot be written.
+    """
+    path = Path(path)
+    db = db_text(data)
+    project = project_text(data, path.stem)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project", project.encode("utf-8"))
+        archive.writestr("db", db.encode("utf-8"))
+    return write_bytes(path, buffer.getvalue(), force=force)

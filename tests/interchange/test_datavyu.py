@@ -1,0 +1,161 @@
+"""Datavyu projects (.opf): read from real projects of datavyur and Datavyu, written back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from annotate.coding.records import Annotation, CodingData, MediaRef
+from annotate.coding.schemes import Scheme
+from annotate.errors import InterchangeError
+from annotate.interchange.convert import convert, read_any, write_any
+from annotate.interchange.datavyu import read_datavyu, split_escaped
+from annotate.interchange.datavyu_write import clock, db_text, escape
+
+from .builders import FIXTURES, small_data
+
+DATAVYU = FIXTURES / "datavyu"
+PROJECTS = sorted(p for p in DATAVYU.glob("*.opf") if p.name != "datavyur_dyad3.opf")
+
+
+def _key(data: CodingData) -> list[tuple[object, ...]]:
+    return [(a.tier, a.code, a.value, a.start_s, a.end_s, a.note) for a in data.annotations]
+
+
+@pytest.mark.parametrize("dyad", ["dyad1", "dyad2"])
+@pytest.mark.parametrize("column", ["childhands", "parenthands"])
+def test_import_matches_datavyur_cell_for_cell(dyad: str, column: str) -> None:
+    data = read_datavyu(DATAVYU / f"datavyur_{dyad}.opf")
+    with (DATAVYU / f"datavyur_{column}__{dyad}.csv").open(newline="") as handle:
+        expected = list(csv.DictReader(handle))
+    cells = [a for a in data.annotations if a.tier == column]
+    assert len(cells) == len(expected) > 0
+    arguments = [
+        n for n in expected[0] if n not in ("file", "column", "ordinal", "onset", "offset")
+    ]
+    for a, row in zip(cells, expected, strict=True):
+        assert round(a.start_s * 1000) == int(row["onset"])
+        assert round(a.end_s * 1000) == int(row["offset"])
+        values = [a.code, *a.value.split("|")] if len(arguments) > 1 else [a.code]
+        assert values == [row[n] for n in arguments]
+    tier = data.scheme.tier(column)
+    assert tier is not None and tier.open
+    if len(arguments) > 1:
+        assert [m.name for m in tier.codes[0].modifiers] == arguments[1:]
+
+
+def test_malformed_project_is_refused_with_its_line() -> None:
+    path = DATAVYU / "datavyur_dyad3.opf"
+    with pytest.raises(
+        InterchangeError, match=r"datavyur_dyad3.opf: line 5: offset 00:52:35:076 is before onset"
+    ):
+        read_any(path)
+
+
+def test_missing_argument_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "short.opf"
+    db = (
+        "#4\r\nhands (MATRIX,true,)-hand|NOMINAL,look|NOMINAL\r\n"
+        "00:00:01:000,00:00:02:000,(left)\r\n"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("db", db)
+        archive.writestr("project", "!project\nname: short\n")
+    with pytest.raises(
+        InterchangeError,
+        match=r"line 3: column 'hands' has 2 arguments \(hand, look\), the cell gives 1",
+    ):
+        read_datavyu(path)
+
+
+def test_old_format_in_a_folder_with_media() -> None:
+    data = read_datavyu(DATAVYU / "datavyu_oldProjectFormat.opf")
+    assert data.scheme.meta["datavyu"]["version"] == 2
+    assert [t.name for t in data.scheme.tiers][-3:] == ["momlookside", "babylookside", "comments"]
+    assert data.media[0].url.endswith("S#16ETBabyMom_Synced.mov")
+    first = next(a for a in data.annotations if a.tier == "path")
+    assert (first.code, first.value, first.start_s, first.end_s) == ("f", ".", 133.197, 136.142)
+
+
+def test_typed_columns_escapes_and_hidden_column() -> None:
+    demo = read_datavyu(DATAVYU / "datavyu_demo_data_to_csv.opf")
+    texts = {a.code for a in demo.annotations if a.tier == "text"}
+    assert texts == {"textdata1 with a \\"}
+    matrix = [a for a in demo.annotations if a.tier == "matrix"]
+    assert (matrix[1].code, matrix[1].value) == ("1.200000", '4|nm|"qs"')
+    childes = read_datavyu(DATAVYU / "datavyu_datavyu-childes-template-combined.opf")
+    header = next(a for a in childes.annotations if a.tier == "CHILDES_HEADER")
+    assert header.value.split("|")[0] == "@Participants: MRX detailsOnMrX, MSY detailsOnMsY"
+    simple3 = read_datavyu(DATAVYU / "datavyu_simple3.opf")
+    columns = simple3.scheme.meta["datavyu"]["columns"]
+    assert columns[0] == {"name": "hiddenColumn", "type": "TEXT", "visible": False, "args": []}
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.stem)
+def test_every_project_round_trips(project: Path, tmp_path: Path) -> None:
+    data = read_datavyu(project)
+    out = write_any(data, tmp_path / "again.opf")
+    again = read_datavyu(out)
+    assert _key(again) == _key(data)
+    assert again.media == data.media
+    assert again.scheme.meta["datavyu"]["columns"] == [
+        {**c, "type": "TEXT" if c["type"] == "PREDICATE" else c["type"]}
+        for c in data.scheme.meta["datavyu"]["columns"]
+    ]
+    with zipfile.ZipFile(out) as archive:
+        assert sorted(archive.namelist()) == ["db", "project"]
+        assert archive.read("db").startswith(b"#4\r\n")
+
+
+def test_other_data_gets_matrix_columns_with_notes_and_media_offsets(tmp_path: Path) -> None:
+    data = small_data()
+    data = CodingData(
+        data.scheme,
+        data.annotations,
+        (MediaRef(url="/videos/dyad 1.mp4", time_origin_s=-1.5),),
+        data.source,
+    )
+    out = write_any(data, tmp_path / "small.opf")
+    again = read_datavyu(out)
+    assert again.media == data.media
+    for before, after in zip(
+        sorted(data.annotations, key=lambda a: (a.tier, a.start_s)),
+        sorted(again.annotations, key=lambda a: (a.tier, a.start_s)),
+        strict=True,
+    ):
+        assert (after.tier, after.code, after.start_s, after.end_s) == (
+            before.tier,
+            before.code,
+            before.start_s,
+            before.end_s,
+        )
+        parts = after.value.split("|")
+        if before.note:
+            assert parts[-1] == before.note
+        if before.value:
+            assert "|".join(parts[: len(before.value.split("|"))]) == before.value
+
+
+def test_escapes_and_clock() -> None:
+    assert clock(3_723_045) == "01:02:03:045"
+    value = "a, (b) \\ c"
+    assert split_escaped(escape(value, matrix=True)) == [value]
+    assert split_escaped(escape("x", True) + "," + escape("y,z", True)) == ["x", "y,z"]
+
+
+def test_line_break_is_refused_not_dropped() -> None:
+    a = Annotation("", "c", "speech", "two\nlines", 0.0, 1.0)
+    data = CodingData(Scheme("s", "1"), (a,))
+    with pytest.raises(InterchangeError, match="line break"):
+        db_text(data)
+
+
+def test_convert_datavyu_to_elan_and_back(tmp_path: Path) -> None:
+    convert(DATAVYU / "datavyur_dyad1.opf", tmp_path / "dyad1.eaf")
+    back = convert(tmp_path / "dyad1.eaf", tmp_path / "dyad1.opf")
+    assert back.count == len(read_datavyu(DATAVYU / "datavyur_dyad1.opf").annotations)
+    assert io.BytesIO(back.path.read_bytes()).read(2) == b"PK"
