@@ -1,0 +1,139 @@
+"""`annotate reliability --files`: the ten real Lookit sessions, two human coders each, against
+an independent computation written here from the raw VCode lines."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from annotate.analysis.agreement_files import compare_files, pair_files
+from annotate.coding.reliability_pooled import ALL
+from annotate.errors import InterchangeError
+from annotate.interchange.vcode import VcodeOptions
+
+from .builders import run
+
+VCODE = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "vcode"
+STATES = ("left", "right", "away")
+
+
+def _rows(path: Path) -> list[tuple[int, int, str]]:
+    lines = path.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Time,Duration")) + 1
+    rows = []
+    for line in lines[start:]:
+        if line.strip():
+            time, duration, track = line.split(",")[:3]
+            rows.append((int(time), int(duration), track))
+    return sorted(rows, key=lambda r: r[0])  # stable: ties keep the file's order
+
+
+def _labels(rows: list[tuple[int, int, str]], frames: int) -> list[str | None]:
+    """Per 30 fps frame: the look in force at the frame's midpoint (None outside a trial)."""
+    marks = [(t, track) for t, _, track in rows if track in (*STATES, "end")]
+    last = max(t + d for t, d, _ in rows)
+    labels: list[str | None] = []
+    j = -1
+    for k in range(frames):
+        middle3 = (2 * k + 1) * 50  # 3 x the midpoint in ms: (k + 0.5) * 1000 / 30
+        while j + 1 < len(marks) and marks[j + 1][0] * 3 <= middle3:
+            j += 1
+        track = marks[j][1] if j >= 0 else "end"
+        labels.append(track if track != "end" and middle3 < last * 3 else None)
+    return labels
+
+
+def _by_hand(name: str) -> tuple[float, float]:
+    first, second = _rows(VCODE / "coder1" / name), _rows(VCODE / "coder2" / name)
+    frames = math.ceil(max(t + d for t, d, _ in first + second) * 30 / 1000) + 1
+    out = [(t, t + d) for t, d, track in first + second if track == "outofframe"]
+    pairs = [
+        (x, y)
+        for k, (x, y) in enumerate(
+            zip(_labels(first, frames), _labels(second, frames), strict=True)
+        )
+        if (x is not None or y is not None)
+        and not any(s * 3 <= (2 * k + 1) * 50 < e * 3 for s, e in out)
+    ]
+    n = len(pairs)
+    observed = sum(x == y for x, y in pairs) / n
+    count_a, count_b = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
+    expected = sum(count_a[c] * count_b[c] for c in count_a) / (n * n)
+    return observed, (observed - expected) / (1 - expected)
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str, str], list[str]]:
+    out = tmp_path_factory.mktemp("rel") / "rel.csv"
+    outcome = run(
+        "reliability",
+        "--files",
+        VCODE / "coder1",
+        VCODE / "coder2",
+        "--fps",
+        "30",
+        "--states",
+        "left,right,away",
+        "--exclude",
+        "outofframe",
+        "--out",
+        out,
+    )
+    assert outcome.exit_code == 0, outcome.error
+    with out.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["clip", "tier", "code", "measure", "value", "ci_low", "ci_high"]
+    for suffix in (".md", "_agreement.png", "_bland_altman.png", "_confusion.png"):
+        assert out.with_name(out.stem + suffix).stat().st_size > 0
+    return {tuple(r[:4]): r[4:] for r in rows[1:]}  # type: ignore[misc]
+
+
+def test_each_session_matches_the_hand_computation(table: dict) -> None:  # type: ignore[type-arg]
+    names = sorted(p.name for p in (VCODE / "coder1").glob("*.txt"))
+    assert len(names) == 10
+    for name in names:
+        clip = name.removesuffix(".txt")
+        agreement, kappa = _by_hand(name)
+        assert float(table[(clip, "gaze", "", "agreement")][0]) == pytest.approx(
+            agreement, abs=0.005
+        )
+        assert float(table[(clip, "gaze", "", "kappa")][0]) == pytest.approx(kappa, abs=0.005)
+        assert table[(clip, "gaze", "", "kappa")][1] == ""  # one dyad: no interval
+
+
+def test_pooled_row_has_a_bootstrap_interval(table: dict) -> None:  # type: ignore[type-arg]
+    value, low, high = (float(x) for x in table[(ALL, "gaze", "", "kappa")])
+    per_clip = [
+        float(v[0]) for k, v in table.items() if k[1:] == ("gaze", "", "kappa") and k[0] != ALL
+    ]
+    assert min(per_clip) <= low < value < high <= max(per_clip)
+    for measure in ("sensitivity", "specificity", "precision", "recall", "f1", "bias_s"):
+        assert (ALL, "gaze", "left", measure) in table
+    assert float(table[(ALL, "gaze", "left", "loa_low_s")][0]) < float(
+        table[(ALL, "gaze", "left", "loa_high_s")][0]
+    )
+
+
+def test_a_coder_agrees_with_itself() -> None:
+    options = VcodeOptions(states=STATES, exclude=("outofframe",))
+    first = compare_files(VCODE / "coder1", VCODE / "coder1", vcode=options, reps=200)
+    kappas = [r for r in first.rows if r.measure == "kappa" and r.tier == "gaze"]
+    assert all(r.value == pytest.approx(1.0) for r in kappas)  # a coder agrees with itself
+
+
+def test_unpaired_and_missing_folders(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "s1.txt").write_text("Time,Duration,TrackName,comment\n0,0,left,(null)\n")
+    (tmp_path / "b" / "s2.txt").write_text("Time,Duration,TrackName,comment\n0,0,left,(null)\n")
+    with pytest.raises(InterchangeError, match="no file name is in both"):
+        pair_files(tmp_path / "a", tmp_path / "b")
+    outcome = run(
+        "reliability", "--files", tmp_path / "a", tmp_path / "nope", "--out", tmp_path / "r.csv"
+    )
+    assert outcome.exit_code == 1 and "nope: is not a folder" in outcome.error
+    assert not (tmp_path / "r.csv").exists()
