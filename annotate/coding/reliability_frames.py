@@ -13,6 +13,7 @@ Coder A is the reference, B the coder (or automatic coder) being checked. For ea
   The confusion of the kept steps gives percent agreement, Cohen's kappa, and per code
   sensitivity (share of A's steps with the code that B also gave it) and specificity (share of
   A's steps without it that B also left without it).
+  A tier on which neither coder marked a state (points only) has no frames to compare.
 - **Events.** Per code, the onsets of A's and B's annotations are matched one to one within
   `tolerance_s` (annotate.coding.reliability.match_events): precision, recall, F1.
 - **Duration and count.** Per code, the seconds and the number of annotations each coder gave
@@ -140,6 +141,8 @@ def compare_tier(
     unknown = unknown_b if unknown_b is not None else np.zeros(count, dtype=bool)
     excluded, unknown = excluded[:count], unknown[:count] & ~excluded[:count]
     keep = ~excluded & ~unknown
+    if not states_a and not states_b:
+        keep[:] = False  # a tier of points only: no frames to compare, only events
     if tier in options.exhaustive:
         keep &= ~((labels_a == NONE_LABEL) & (labels_b == NONE_LABEL))
     kept_a, kept_b = labels_a[keep], labels_b[keep]

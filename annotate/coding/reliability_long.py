@@ -152,7 +152,11 @@ def _save(figure: plt.Figure, path: Path, force: bool) -> Path:
 
 def plot_agreement(rows: Sequence[AgreementRow], path: Path, force: bool) -> Path:
     """Percent agreement and kappa per clip and tier."""
-    own = [r for r in rows if r.code == "" and r.measure in ("agreement", "kappa")]
+    own = [
+        r
+        for r in rows
+        if r.code == "" and r.measure in ("agreement", "kappa") and not math.isnan(r.value)
+    ]
     labels = list(dict.fromkeys(f"{r.clip} / {r.tier}" for r in own))
     figure, axis = plt.subplots(figsize=(8, max(2.5, 0.3 * len(labels) + 1)))
     for offset, measure in ((-0.2, "agreement"), (0.2, "kappa")):
@@ -164,7 +168,7 @@ def plot_agreement(rows: Sequence[AgreementRow], path: Path, force: bool) -> Pat
             label=measure,
         )
     axis.set_yticks(np.arange(len(labels)), labels, fontsize=7)
-    axis.set_xlim(min(0.0, *(r.value for r in own if not math.isnan(r.value))), 1.0)
+    axis.set_xlim(min([0.0, *(r.value for r in own)]), 1.0)
     axis.set_xlabel("agreement (share of frames) and Cohen's kappa")
     axis.legend(loc="lower right")
     figure.tight_layout()

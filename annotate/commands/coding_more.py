@@ -69,12 +69,12 @@ def convert_command(
     source: Annotated[
         Path,
         typer.Argument(
-            help="Input: .eaf, .eaf.gz, .boris, .csv, .tsv or .parquet.",
+            help="Input: .eaf, .eaf.gz, .boris, .csv, .tsv, .parquet, .opf or .txt (VCode).",
             exists=True,
             dir_okay=False,
         ),
     ],
-    target: Annotated[Path, typer.Argument(help="Output: .eaf, .eaf.gz, .csv or .parquet.")],
+    target: Annotated[Path, typer.Argument(help="Output: .eaf, .eaf.gz, .csv, .parquet or .opf.")],
     observation: Annotated[
         str | None, typer.Option("--observation", help="The BORIS observation (ELAN holds one).")
     ] = None,
