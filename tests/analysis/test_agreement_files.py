@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import csv
 import math
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from annotate.analysis.agreement_files import compare_files, pair_files
+from annotate.coding.records import Annotation, CodingData
 from annotate.coding.reliability_pooled import ALL
+from annotate.coding.schemes import Code, Scheme, Tier
 from annotate.errors import InterchangeError
+from annotate.interchange.convert import convert, write_any
 from annotate.interchange.vcode import VcodeOptions
 
 from .builders import run
@@ -136,4 +140,42 @@ def test_unpaired_and_missing_folders(tmp_path: Path) -> None:
         "reliability", "--files", tmp_path / "a", tmp_path / "nope", "--out", tmp_path / "r.csv"
     )
     assert outcome.exit_code == 1 and "nope: is not a folder" in outcome.error
+    assert not (tmp_path / "r.csv").exists()
+
+
+def _coding(path: Path, looks: list[tuple[float, float]], sensitivity: float) -> None:
+    scheme = Scheme("s", "1", (Tier("infant_gaze", codes=(Code("at_mother"),)),))
+    annotations = [Annotation("", "x", "infant_gaze", "at_mother", a, b) for a, b in looks]
+    annotations.append(
+        Annotation("", "x", "attributes", "care.adult.sensitive", 0.0, 0.0, value=f"{sensitivity}")
+    )
+    write_any(CodingData(scheme, tuple(annotations)), path)
+
+
+def test_any_format_pairs_and_scales(tmp_path: Path) -> None:
+    """Long tables in A, ELAN in B (converted from the same kind of table): scales get the ICC."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for k, (shift, a_score, b_score) in enumerate(((0.0, 6, 6), (0.1, 9, 10), (0.2, 3, 6))):
+        _coding(tmp_path / "a" / f"clip{k}.csv", [(1.0, 3.0), (5.0, 6.0)], a_score)
+        _coding(tmp_path / f"b{k}.csv", [(1.0 + shift, 3.0), (5.0, 6.0 + shift)], b_score)
+        convert(tmp_path / f"b{k}.csv", tmp_path / "b" / f"clip{k}.eaf")
+    table = compare_files(tmp_path / "a", tmp_path / "b", fps=10, reps=200)
+    rows = {(r.clip, r.tier, r.code, r.measure): r for r in table.rows}
+    assert rows[("clip0", "infant_gaze", "", "kappa")].value == pytest.approx(1.0)
+    assert rows[(ALL, "scale", "care.adult.sensitive", "within_2")].value == pytest.approx(2 / 3)
+    assert (ALL, "scale", "care.adult.sensitive", "icc") in rows
+
+
+def test_malformed_file_names_file_and_line(tmp_path: Path) -> None:
+    datavyu = VCODE.parent / "datavyu"
+    for side in ("a", "b"):
+        (tmp_path / side).mkdir()
+        shutil.copy(datavyu / "datavyur_dyad1.opf", tmp_path / side / "dyad.opf")
+    shutil.copy(datavyu / "datavyur_dyad3.opf", tmp_path / "b" / "dyad.opf")
+    outcome = run(
+        "reliability", "--files", tmp_path / "a", tmp_path / "b", "--out", tmp_path / "r.csv"
+    )
+    assert outcome.exit_code == 1
+    assert outcome.error.startswith("error: ") and "dyad.opf: line 5: offset" in outcome.error
     assert not (tmp_path / "r.csv").exists()
