@@ -4,18 +4,22 @@ the clip's script (its ground truth)."""
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
 
 from annotate.analysis.agreement import AutoClip, compare_auto
 from annotate.analysis.agreement_map import Comparison, load_map
+from annotate.analysis.clip_features import read_episodes
+from annotate.coding.clips import ClipRef
 from annotate.coding.records import Annotation, CodingData
 from annotate.coding.reliability_pooled import ALL
 from annotate.coding.schemes import Code, Scheme, Tier
 from annotate.errors import ConfigError
 from annotate.interchange.convert import write_any
 from annotate.samples.script import load_script
+from annotate.timeline.clip_episodes import episode_table
 from annotate.timeline.episodes import Episode
 
 from .builders import run
@@ -212,3 +216,51 @@ def test_cli_on_the_real_extraction(tmp_path: Path) -> None:
         out,
     )
     assert again.exit_code == 1 and "exists already" in again.error
+
+
+def test_over_the_store_and_a_manifest(tmp_path: Path) -> None:
+    """The coder's annotations in a project store; episodes where the coding tool keeps features
+    (--all) or in a folder per clip of a manifest (--manifest)."""
+    video = tmp_path / "dyad_play.mp4"
+    shutil.copy(CLIP, video)
+    scheme = Scheme(
+        "script", "1", tuple(Tier(t, codes=(Code(c),)) for t, c in dict(CODED.values()).items())
+    )
+    coder = write_any(CodingData(scheme, tuple(_coder())), tmp_path / "ana.csv")
+    db = tmp_path / "annotate.sqlite"
+    outcome = run("annotations", "import", coder, "--clip", video, "--coder", "ana", "--db", db)
+    assert outcome.exit_code == 0, outcome.error
+    table = episode_table("dyad_play", list(_script_episodes()))
+    sha = ClipRef.from_video(video).sha256
+    for folder in (tmp_path / ".annotate" / "features" / sha, tmp_path / "features" / "dyad_play"):
+        folder.mkdir(parents=True)
+        table.to_csv(folder / "episodes.csv", index=False)
+        assert len(read_episodes(folder / "episodes.csv")) == len(_script_episodes())
+    (tmp_path / "map.yaml").write_text(MAP)
+    (tmp_path / "study.csv").write_text("path,dyad\ndyad_play.mp4,d07\n")
+    for how in (
+        ["--all"],
+        ["--manifest", tmp_path / "study.csv", "--features-dir", tmp_path / "features"],
+    ):
+        out = tmp_path / f"agreement{len(how)}.csv"
+        outcome = run(
+            "agreement",
+            *how,
+            "--auto-vs",
+            "ana",
+            "--db",
+            db,
+            "--map",
+            tmp_path / "map.yaml",
+            "--out",
+            out,
+        )
+        assert outcome.exit_code == 0, outcome.error
+        assert "mutual_gaze: agreement 100.0%, kappa 1.000" in outcome.stdout
+    outcome = run(
+        "agreement", "--all", "--auto-vs", "nobody", "--db", db, "--out", tmp_path / "x.csv"
+    )
+    assert (
+        outcome.exit_code == 1
+        and "no clip has both features and annotations of 'nobody'" in outcome.error
+    )
