@@ -107,7 +107,10 @@ def spans_mask(spans: Iterable[tuple[float, float]], count: int, step_s: float) 
 
 
 def _has(labels: np.ndarray, code: str) -> np.ndarray:
-    return np.array([code in label.split("+") for label in labels], dtype=bool)
+    if labels.size == 0:
+        return np.zeros(0, dtype=bool)
+    names, where = np.unique(labels.astype(str), return_inverse=True)
+    return np.array([code in name.split("+") for name in names], dtype=bool)[where]
 
 
 def compare_tier(
