@@ -2,13 +2,15 @@
 
 The db is written in the current format (`#4`): a project read by
 annotate.interchange.datavyu keeps its columns (order, types, visibility, arguments, empty
-columns) and its project file. Other data gets one MATRIX column per tier, with a `code`
+columns) and its project file. Datavyu has no coders: with several, each coder's tiers become
+columns of their own, `TIER__CODER`. Other data gets one MATRIX column per tier, with a `code`
 argument, one argument per modifier set (or `value`), and `note` where any annotation has a
 note, so nothing a coder wrote is dropped. Times are written to the millisecond.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -90,6 +92,34 @@ def _values(column: Column, a: Annotation) -> list[str]:
     return values
 
 
+def split_by_coder(data: CodingData) -> CodingData:
+    """Data of several coders with each coder's tiers apart (`TIER__CODER`): Datavyu has no
+    coders, and one column must not mix two people's cells."""
+    coders = sorted({a.coder for a in data.annotations})
+    if len(coders) < 2:
+        return data
+    meta = dict(data.scheme.meta.get("datavyu") or {})
+    columns = []
+    for column in meta.get("columns", ()):
+        used = [
+            c
+            for c in coders
+            if any(a.tier == column["name"] and a.coder == c for a in data.annotations)
+        ]
+        columns += [{**column, "name": f"{column['name']}__{c}"} for c in used]
+    tiers = tuple(
+        dataclasses.replace(t, name=f"{t.name}__{c}")
+        for t in data.scheme.tiers
+        for c in coders
+        if any(a.tier == t.name and a.coder == c for a in data.annotations)
+    )
+    scheme = dataclasses.replace(
+        data.scheme, tiers=tiers, meta={**data.scheme.meta, "datavyu": {**meta, "columns": columns}}
+    )
+    annotations = tuple(a.replace(tier=f"{a.tier}__{a.coder}") for a in data.annotations)
+    return dataclasses.replace(data, scheme=scheme, annotations=annotations)
+
+
 def db_text(data: CodingData) -> str:
     """The `db` member (format #4) for the data.
 
@@ -97,6 +127,7 @@ def db_text(data: CodingData) -> str:
         InterchangeError: a value holds a line break (a db line cannot), or a time is negative.
     """
     lines = ["#4"]
+    data = split_by_coder(data)
     for column in _columns(data):
         kind = "TEXT" if column.type == "PREDICATE" else column.type
         header = f"{column.name} ({kind},{'true' if column.visible else 'false'},)"

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from annotate.coding.clips import ClipRef
 from annotate.coding.records import Annotation, CodingData, MediaRef
 from annotate.coding.schemes import Scheme
+from annotate.coding.store import AnnotationStore
 from annotate.errors import InterchangeError
 from annotate.interchange.convert import convert, read_any, write_any
 from annotate.interchange.datavyu import read_datavyu, split_escaped
 from annotate.interchange.datavyu_write import clock, db_text, escape
+from annotate.interchange.store_files import export_clip, import_file
 
-from .builders import FIXTURES, small_data
+from .builders import FIXTURES, REPO, small_data
 
 DATAVYU = FIXTURES / "datavyu"
 PROJECTS = sorted(p for p in DATAVYU.glob("*.opf") if p.name != "datavyur_dyad3.opf")
@@ -159,3 +163,43 @@ def test_convert_datavyu_to_elan_and_back(tmp_path: Path) -> None:
     back = convert(tmp_path / "dyad1.eaf", tmp_path / "dyad1.opf")
     assert back.count == len(read_datavyu(DATAVYU / "datavyur_dyad1.opf").annotations)
     assert io.BytesIO(back.path.read_bytes()).read(2) == b"PK"
+
+
+def _project(path: Path) -> Path:
+    db = (
+        "#4\r\n"
+        "hands (MATRIX,true,)-hand|NOMINAL,look|NOMINAL,say|TEXT\r\n"
+        "00:00:01:250,00:00:03:000,(left,1,hi\\, you \\(there\\))\r\n"
+        "00:00:04:000,00:00:04:000,(,0,)\r\n"
+        "hidden (TEXT,false,)\r\n"
+        "talk (TEXT,true,)\r\n"
+        "00:00:05:001,00:00:09:999,well\\, yes\r\n"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("db", db)
+        archive.writestr("project", "!project\ndbFile: null\nname: small\nversion: 5\n")
+    return path
+
+
+def test_round_trip_through_the_store(tmp_path: Path) -> None:
+    """A Datavyu project imported into a project store and exported again keeps every cell."""
+    video = tmp_path / "clip.mp4"
+    shutil.copy(REPO / "sample_clips" / "dyad_play.mp4", video)
+    ref = ClipRef.from_video(video)
+    source = _project(tmp_path / "small.opf")
+    with AnnotationStore(tmp_path / "annotate.sqlite") as store:
+        import_file(store, source, coder="ana", clip=ref)
+        import_file(store, DATAVYU / "datavyu_simple3.opf", coder="ben", clip=ref)
+        out, count = export_clip(store, ref, tmp_path / "back.opf", coder="ana")
+        both, _ = export_clip(store, ref, tmp_path / "both.opf")
+    again = read_datavyu(out)
+    assert count == 3
+    assert _key(again) == _key(read_datavyu(source))
+    assert [c["name"] for c in again.scheme.meta["datavyu"]["columns"]] == [
+        "hands",
+        "hidden",
+        "talk",
+    ]
+    assert again.annotations[0].value == "1|hi, you (there)"
+    tiers = {a.tier for a in read_datavyu(both).annotations}
+    assert {"hands__ana", "talk__ana", "testColumn__ben"} <= tiers

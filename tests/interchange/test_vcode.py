@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from annotate.coding.store import AnnotationStore
 from annotate.errors import InterchangeError
 from annotate.interchange.convert import read_any
 from annotate.interchange.icatcher import UNKNOWN_TIER, read_icatcher
+from annotate.interchange.store_files import import_file
 from annotate.interchange.vcode import EXCLUDE_ATTR, STATE_TIER, VcodeOptions, read_vcode
 
 from .builders import FIXTURES
@@ -103,3 +105,13 @@ def test_txt_that_is_neither_is_refused(tmp_path: Path) -> None:
     path.write_text("hello\n")
     with pytest.raises(InterchangeError, match="neither"):
         read_any(path)
+
+
+def test_import_into_the_store_with_states(tmp_path: Path) -> None:
+    with AnnotationStore(tmp_path / "annotate.sqlite") as store:
+        result, _ = import_file(store, VCODE / "coder1" / SESSION, coder="c1", vcode=GAZE)
+        stored = [s.annotation for s in store.annotations(coder="c1", tier=STATE_TIER)]
+    expected = read_any(VCODE / "coder1" / SESSION, "c1", vcode=GAZE)
+    assert result.count == len(expected.annotations)
+    gaze = [(a.code, a.start_s, a.end_s) for a in expected.annotations if a.tier == STATE_TIER]
+    assert sorted((a.code, a.start_s, a.end_s) for a in stored) == sorted(gaze)
