@@ -26,6 +26,7 @@ import dataclasses
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,9 @@ def read_members(path: Path) -> tuple[str, str, str]:
             )
     except zipfile.BadZipFile:
         raise InterchangeError("not a Datavyu project (.opf is a zip file)", path) from None
+    except (zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+        # a damaged member: bad deflate data, an unknown compression, encryption
+        raise InterchangeError(f"the zip is damaged ({exc})", path) from None
     except OSError as exc:
         raise InterchangeError(f"cannot be read: {exc.strerror or exc}", path) from None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import shutil
 import zipfile
 from pathlib import Path
@@ -203,3 +204,29 @@ def test_round_trip_through_the_store(tmp_path: Path) -> None:
     assert again.annotations[0].value == "1|hi, you (there)"
     tiers = {a.tier for a in read_datavyu(both).annotations}
     assert {"hands__ana", "talk__ana", "testColumn__ben"} <= tiers
+
+
+def test_mutated_db_lines_give_a_line_or_good_data(tmp_path: Path) -> None:
+    """Seeded byte mutations of a real db inside a sound zip: an error naming the file (and
+    for a bad line, the line) or annotations with ordered times, never another exception."""
+    with zipfile.ZipFile(DATAVYU / "datavyur_dyad2.opf") as archive:
+        db, project = archive.read("db"), archive.read("project")
+    rng = random.Random(13)
+    path = tmp_path / "m.opf"
+    refused = 0
+    for _ in range(300):
+        data = bytearray(db)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            data[at] = rng.choice(b"(),:\\0123456789#-|x\r\n\xff")
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("db", bytes(data))
+            archive.writestr("project", project)
+        try:
+            read = read_any(path)
+        except InterchangeError as exc:
+            refused += 1
+            assert str(exc).startswith(f"{path}: ") and "\n" not in str(exc)
+            continue
+        assert all(0 <= a.start_s <= a.end_s for a in read.annotations)
+    assert 0 < refused < 300
