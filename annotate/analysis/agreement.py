@@ -18,7 +18,13 @@ from pathlib import Path
 from annotate.analysis.agreement_map import Comparison
 from annotate.analysis.clip_features import read_episodes
 from annotate.coding.records import Annotation
-from annotate.coding.reliability_frames import FrameOptions, TierFigures, compare_tier, spans_mask
+from annotate.coding.reliability_frames import (
+    FrameOptions,
+    TierFigures,
+    compare_tier,
+    spans_mask,
+    step_count,
+)
 from annotate.coding.reliability_pooled import REPS, SEED, AgreementRow, agreement_rows
 from annotate.errors import InterchangeError
 from annotate.outputs import EPISODES_CSV
@@ -75,7 +81,7 @@ def compare_clip(
     step = step_s or 1.0 / item.fps
     options = FrameOptions(step_s=step, tolerance_s=tolerance_s)
     present = {(e.kind, e.role) for e in item.episodes}
-    count = max(0, int(-(-item.duration_s // step)))
+    count = step_count(item.duration_s, step)
     figures = []
     for c in comparisons:
         coded = [

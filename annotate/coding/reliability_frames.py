@@ -10,6 +10,8 @@ Coder A is the reference, B the coder (or automatic coder) being checked. For ea
   `unknown_s`, never as agreement or disagreement). On an `exhaustive` tier (states such as
   left/right/away that cover every coded moment), steps that neither coder coded lie outside
   every trial and are left out.
+  In files, a tier `T_unknown` (iCatcher+'s `gaze_unknown`: no face found) marks the time
+  tier `T` cannot tell, for either coder.
   The confusion of the kept steps gives percent agreement, Cohen's kappa, and per code
   sensitivity (share of A's steps with the code that B also gave it) and specificity (share of
   A's steps without it that B also left without it).
@@ -32,6 +34,7 @@ from annotate.coding.records import Annotation
 from annotate.coding.reliability import NONE_LABEL, EventAgreement, bin_labels, match_events
 
 EXCLUDE_ATTR = "exclude"
+UNKNOWN_SUFFIX = "_unknown"
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,19 @@ class TierFigures:
         return sum(self.confusion.values())
 
 
+def step_count(duration_s: float, step_s: float) -> int:
+    """Steps of `step_s` that cover `duration_s` (the last one may run past it)."""
+    return max(0, int(np.ceil(duration_s / step_s - 1e-9)))
+
+
+def _fit(mask: np.ndarray | None, count: int) -> np.ndarray:
+    out = np.zeros(count, dtype=bool)
+    if mask is not None:
+        size = min(count, mask.size)
+        out[:size] = mask[:size]
+    return out
+
+
 def spans_mask(spans: Iterable[tuple[float, float]], count: int, step_s: float) -> np.ndarray:
     """Which steps (midpoints (k + 0.5) * step_s) lie in any [start, end) span."""
     mask = np.zeros(count, dtype=bool)
@@ -135,14 +151,13 @@ def compare_tier(
         unknown_b: steps where B could not tell (left out, counted apart).
     """
     step = options.step_s
-    count = max(0, int(np.ceil(duration_s / step - 1e-9)))
+    count = step_count(duration_s, step)
     states_a = [(x.start_s, x.end_s, x.code) for x in a if not x.is_point]
     states_b = [(x.start_s, x.end_s, x.code) for x in b if not x.is_point]
     labels_a = np.array(bin_labels(states_a, count * step, step), dtype=object)
     labels_b = np.array(bin_labels(states_b, count * step, step), dtype=object)
-    excluded = excluded if excluded is not None else np.zeros(count, dtype=bool)
-    unknown = unknown_b if unknown_b is not None else np.zeros(count, dtype=bool)
-    excluded, unknown = excluded[:count], unknown[:count] & ~excluded[:count]
+    excluded = _fit(excluded, count)
+    unknown = _fit(unknown_b, count) & ~excluded
     keep = ~excluded & ~unknown
     if not states_a and not states_b:
         keep[:] = False  # a tier of points only: no frames to compare, only events
@@ -202,18 +217,30 @@ def compare_codings(
     kept_a = [x for x in a if not is_excluding(x, options.exclude)]
     kept_b = [x for x in b if not is_excluding(x, options.exclude)]
     end = duration_s if duration_s is not None else max((x.end_s for x in (*a, *b)), default=0.0)
-    count = max(0, int(np.ceil(end / options.step_s - 1e-9)))
+    count = step_count(end, options.step_s)
     excluded = spans_mask(spans, count, options.step_s)
     tiers = list(dict.fromkeys(x.tier for x in (*kept_a, *kept_b)))
-    return [
-        compare_tier(
-            clip,
-            tier,
-            [x for x in kept_a if x.tier == tier],
-            [x for x in kept_b if x.tier == tier],
-            end,
-            options,
-            excluded=excluded,
+    unknown_of = {t: t + UNKNOWN_SUFFIX for t in tiers if t + UNKNOWN_SUFFIX in tiers}
+    figures = []
+    for tier in tiers:
+        if tier.endswith(UNKNOWN_SUFFIX) and tier.removesuffix(UNKNOWN_SUFFIX) in unknown_of:
+            continue  # the time another tier cannot tell: left out of that tier, not compared
+        unknown = None
+        if tier in unknown_of:
+            unknown_spans = [
+                (x.start_s, x.end_s) for x in (*kept_a, *kept_b) if x.tier == unknown_of[tier]
+            ]
+            unknown = spans_mask(unknown_spans, count, options.step_s)
+        figures.append(
+            compare_tier(
+                clip,
+                tier,
+                [x for x in kept_a if x.tier == tier],
+                [x for x in kept_b if x.tier == tier],
+                end,
+                options,
+                excluded=excluded,
+                unknown_b=unknown,
+            )
         )
-        for tier in tiers
-    ]
+    return figures

@@ -13,10 +13,11 @@ import pytest
 
 from annotate.analysis.agreement_files import compare_files, pair_files
 from annotate.coding.records import Annotation, CodingData
+from annotate.coding.reliability import bin_labels
 from annotate.coding.reliability_pooled import ALL
 from annotate.coding.schemes import Code, Scheme, Tier
 from annotate.errors import InterchangeError
-from annotate.interchange.convert import convert, write_any
+from annotate.interchange.convert import convert, read_any, write_any
 from annotate.interchange.vcode import VcodeOptions
 
 from .builders import run
@@ -179,3 +180,34 @@ def test_malformed_file_names_file_and_line(tmp_path: Path) -> None:
     assert outcome.exit_code == 1
     assert outcome.error.startswith("error: ") and "dyad.opf: line 5: offset" in outcome.error
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_icatcher_output_as_the_second_coder(tmp_path: Path) -> None:
+    """iCatcher+ raw output (made here from coder 2's looks, frame by frame, with two seconds
+    of `noface`) against coder 1: the noface time is reported apart, the rest agrees as
+    coder 2 does."""
+    name = "031b7a7e-c105-4875-b2ae-e01e77f081cb"
+    options = VcodeOptions(states=STATES, exclude=("outofframe",))
+    second = read_any(VCODE / "coder2" / f"{name}.txt", vcode=options)
+    looks = [(a.start_s, a.end_s, a.code) for a in second.annotations if a.tier == "gaze"]
+    end = max(b for _, b, _ in looks)
+    labels = bin_labels(looks, end, 1 / 30)
+    lines = [
+        f"{k}, {'noface' if 300 <= k < 360 else label}, 0.9"
+        for k, label in enumerate(labels)
+        if label != "(none)"
+    ]
+    for side in ("a", "b", "c"):
+        (tmp_path / side).mkdir()
+    shutil.copy(VCODE / "coder1" / f"{name}.txt", tmp_path / "a")
+    shutil.copy(VCODE / "coder2" / f"{name}.txt", tmp_path / "c")
+    (tmp_path / "b" / f"{name}.txt").write_text("\n".join(lines) + "\n")
+    machine = compare_files(tmp_path / "a", tmp_path / "b", vcode=options, reps=0)
+    human = compare_files(tmp_path / "a", tmp_path / "c", vcode=options, reps=0)
+    got = {(r.clip, r.tier, r.measure): r.value for r in machine.rows if not r.code}
+    want = {(r.clip, r.tier, r.measure): r.value for r in human.rows if not r.code}
+    assert got[(name, "gaze", "unknown_s")] == pytest.approx(2.0)
+    assert (name, "gaze_unknown", "kappa") not in got  # not a tier of its own
+    assert got[(name, "gaze", "agreement")] == pytest.approx(
+        want[(name, "gaze", "agreement")], abs=0.01
+    )
