@@ -155,6 +155,11 @@ def db_text(data: CodingData) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
+def _quoted(text: str) -> str:
+    """A YAML single-quoted scalar."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def project_text(data: CodingData, name: str) -> str:
     """The `project` member: the one read with the data when its media are unchanged, else a
     new one naming each media file with its offset."""
@@ -162,19 +167,19 @@ def project_text(data: CodingData, name: str) -> str:
     kept = str(meta.get("project") or "")
     if kept and media_of_project(parse_project(kept), Path(name)) == data.media:
         return kept
-    lines = ["!project", "dbFile: null", f"name: {name}", "origpath: ''", "version: 5"]
+    lines = ["!project", "dbFile: null", f"name: {_quoted(name)}", "origpath: ''", "version: 5"]
     if not data.media:
         lines.append("viewerSettings: []")
     else:
         lines.append("viewerSettings:")
-        for number, media in enumerate(data.media, start=1):
+        for media in data.media:
             offset = round(-media.time_origin_s * 1000)
+            # Datavyu reads the offset as text (milliseconds); no plugin or settings file is
+            # named (the source gave none)
             lines += [
                 "- !vs",
-                "  classifier: datavyu.video",
-                f"  feed: '{media.url}'",
-                f"  offset: {offset}",
-                f"  settingsId: '{number}'",
+                f"  feed: {_quoted(media.url)}",
+                f"  offset: '{offset}'",
                 "  version: 3",
             ]
     return "\n".join(lines) + "\n"

@@ -230,3 +230,24 @@ def test_mutated_db_lines_give_a_line_or_good_data(tmp_path: Path) -> None:
             continue
         assert all(0 <= a.start_s <= a.end_s for a in read.annotations)
     assert 0 < refused < 300
+
+
+def test_viewer_offset_is_the_media_time_origin(tmp_path: Path) -> None:
+    project = (
+        "!project\ndbFile: null\nname: off\norigpath: ''\nversion: 5\nviewerSettings:\n"
+        "- !vs\n  classifier: datavyu.video\n  feed: /videos/d1.mp4\n  offset: '1500'\n"
+        "  plugin: 5d2c1d9a-4b83-4b5c-8a7e-16b2a6d2b1a1\n  version: 3\n"
+    )
+    path = tmp_path / "off.opf"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("db", "#4\ntalk (TEXT,true,)\n00:00:01:000,00:00:02:000,hello\n")
+        archive.writestr("project", project)
+    data = read_datavyu(path)
+    assert data.media == (MediaRef(url="/videos/d1.mp4", time_origin_s=-1.5),)
+    moved = CodingData(
+        data.scheme, data.annotations, (MediaRef("/v/it's.mp4", time_origin_s=-0.25),)
+    )
+    again = read_datavyu(write_any(moved, tmp_path / "moved.opf"))
+    assert again.media == moved.media
+    with zipfile.ZipFile(tmp_path / "moved.opf") as archive:
+        assert "offset: '250'" in archive.read("project").decode()
