@@ -44,7 +44,7 @@ ARGS_ATTR = "datavyu_args"
 _TIME = r"(\d{1,4}):(\d\d):(\d\d):(\d\d\d)"
 _CELL = re.compile(rf"^{_TIME},{_TIME},(.*)$")
 _COLUMN = re.compile(
-    r"^(?P<name>.+?) \((?P<type>[A-Z_]+)(?:,(?P<visible>true|false),(?P<extra>[^)]*))?\)"
+    r"^(?P<name>.+?) \((?P<type>[A-Z_]+)(?:,(?P<visible>true|false)(?:,(?P<extra>[^)]*))?)?\)"
     r"(?:-(?P<args>.*))?$"
 )
 _PREDICATE = re.compile(r"^\d+:.+-.*$")

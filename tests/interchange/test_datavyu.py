@@ -251,3 +251,21 @@ def test_viewer_offset_is_the_media_time_origin(tmp_path: Path) -> None:
     assert again.media == moved.media
     with zipfile.ZipFile(tmp_path / "moved.opf") as archive:
         assert "offset: '250'" in archive.read("project").decode()
+
+
+@pytest.mark.parametrize("header", ["#3", "#2"], ids=["v3", "v2"])
+def test_older_headers_with_and_without_visibility(header: str, tmp_path: Path) -> None:
+    path = tmp_path / "old.opf"
+    db = (
+        f"{header}\nlook (MATRIX,false)-side|NOMINAL,n|INTEGER\n00:00:00:500,00:00:01:000,(l,3)\n"
+        "note (TEXT)\n00:00:02:000,00:00:02:000,a\\, b\n"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("db", db)
+    data = read_datavyu(path)
+    assert [(a.tier, a.code, a.value, a.start_s, a.end_s) for a in data.annotations] == [
+        ("look", "l", "3", 0.5, 1.0),
+        ("note", "a, b", "", 2.0, 2.0),
+    ]
+    assert data.scheme.meta["datavyu"]["columns"][0]["visible"] is False
+    assert data.media == ()
