@@ -10,7 +10,7 @@
 `unknown` defaults to what the automatic side cannot see: for a gaze kind (looking_at_partner,
 infant_gaze_aversion, mutual_gaze) the role's `gaze_unknown` episodes where episodes.csv has
 them, else its `face_absent` episodes (both faces' for mutual_gaze, a dyad kind); for smile the
-role's face_absent.
+role's face_absent; face_absent itself has none.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ class Comparison:
         """The episodes whose time is unknown, given the (kind, role) pairs a clip has."""
         if self.unknown:
             return self.unknown
+        if self.kind == C.FACE_ABSENT:
+            return ()  # whether a face is there is what it tells
         roles = ("mother", "infant") if self.role == "dyad" else (self.role,)
         if self.kind in GAZE_KINDS:
             gaze = tuple((GAZE_UNKNOWN, r) for r in roles)

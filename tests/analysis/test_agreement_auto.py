@@ -33,6 +33,7 @@ CODED = {
     "infant_gaze_aversion": ("infant_gaze", "away"),
     "looking_at_partner:mother": ("mother_gaze", "at_infant"),
     "mutual_gaze": ("dyad", "mutual_gaze"),
+    "face_absent:infant": ("infant_view", "out_of_view"),
 }
 MAP = """\
 comparisons:
@@ -43,6 +44,8 @@ comparisons:
   - {name: mother_looks_at_infant, auto: "looking_at_partner:mother", tier: mother_gaze,
      codes: [at_infant]}
   - {name: mutual_gaze, auto: "mutual_gaze:dyad", tier: dyad, codes: [mutual_gaze]}
+  - {name: infant_out_of_view, auto: "face_absent:infant", tier: infant_view,
+     codes: [out_of_view]}
 """
 
 
@@ -95,12 +98,14 @@ def test_a_perfect_coder_gives_kappa_1(tmp_path: Path) -> None:
         "infant_looks_away",
         "mother_looks_at_infant",
         "mutual_gaze",
+        "infant_out_of_view",
     ):
         assert _table(rows, name, "kappa") == pytest.approx(1.0)
         assert _table(rows, name, "agreement") == pytest.approx(1.0)
     # the infant's face is out of frame 9.86-11.76 s: 48 frames, reported apart
     assert _table(rows, "infant_looks_at_mother", "unknown_s") == pytest.approx(48 / 25)
     assert _table(rows, "mother_looks_at_infant", "unknown_s") == 0.0
+    assert _table(rows, "infant_out_of_view", "unknown_s") == 0.0  # absence is what it tells
     assert _table(rows, "infant_looks_at_mother", "frames") == 400 - 48
 
 
