@@ -119,8 +119,11 @@ def reliability_command(
     seed: Annotated[int, typer.Option("--seed", help="With --files: bootstrap seed.")] = 13,
     clip: MaybeClip = None,
     bin_s: Annotated[
-        float, typer.Option("--bin", help="Store: bin width for kappa, in seconds.", min=0.001)
-    ] = 0.5,
+        float | None,
+        typer.Option(
+            "--bin", help="Store: bin width for kappa, seconds (default: one frame).", min=0.001
+        ),
+    ] = None,
     tolerance_s: Annotated[
         float | None,
         typer.Option(
