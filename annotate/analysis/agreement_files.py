@@ -11,10 +11,12 @@ at `fps`. A file found in one folder only is reported in the notes, not compared
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotate import budgets
 from annotate.coding.records import Annotation, CodingData
 from annotate.coding.reliability_frames import FrameOptions, TierFigures, compare_codings
 from annotate.coding.reliability_pooled import (
@@ -28,6 +30,8 @@ from annotate.coding.schemes import ATTRIBUTES_TIER
 from annotate.errors import InterchangeError
 from annotate.interchange.convert import INPUT_FORMATS, file_format, read_any
 from annotate.interchange.vcode import STATE_TIER, VcodeOptions
+from annotate.io.csv_errors import csv_problem
+from annotate.io.file_bytes import read_limited
 
 DEFAULT_FPS = 30.0
 
@@ -86,6 +90,33 @@ def pair_files(dir_a: Path, dir_b: Path) -> tuple[list[tuple[str, Path, Path]], 
     if not pairs:
         raise InterchangeError(f"no file name is in both {dir_a} and this folder", dir_b)
     return pairs, notes
+
+
+def read_dyads(path: Path) -> dict[str, str]:
+    """clip -> dyad from a CSV with columns `clip` and `dyad` (any others are ignored).
+
+    Raises:
+        InterchangeError: `line N: ...` for a missing column, an empty cell or a clip given twice.
+    """
+    try:
+        text = read_limited(path, budgets.TEXT_MAX_BYTES).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InterchangeError("not UTF-8 text", path) from None
+    reader = csv.DictReader(text.splitlines())
+    if not reader.fieldnames or not {"clip", "dyad"} <= set(reader.fieldnames):
+        raise InterchangeError("line 1: needs the columns clip and dyad", path)
+    dyads: dict[str, str] = {}
+    try:
+        for number, row in enumerate(reader, start=2):
+            clip, dyad = (row.get("clip") or "").strip(), (row.get("dyad") or "").strip()
+            if not clip or not dyad:
+                raise InterchangeError(f"line {number}: clip and dyad must not be empty", path)
+            if clip in dyads:
+                raise InterchangeError(f"line {number}: clip '{clip}' given twice", path)
+            dyads[clip] = dyad
+    except csv.Error as exc:
+        raise InterchangeError(f"line {reader.line_num}: {csv_problem(exc)}", path) from None
+    return dyads
 
 
 def scale_scores(a: CodingData, b: CodingData) -> dict[str, tuple[float, float]]:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from annotate.analysis.agreement_files import compare_files
+from annotate.analysis.agreement_files import compare_files, read_dyads
 from annotate.coding.backup import DEFAULT_KEEP, backup, rotating_backup
 from annotate.coding.care_index import CareIndexConfig, load_care_index
 from annotate.coding.care_store import load_sheet, set_aspect
@@ -117,6 +117,15 @@ def reliability_command(
         str, typer.Option("--exclude", help="With --files: tracks whose time is left out.")
     ] = "",
     seed: Annotated[int, typer.Option("--seed", help="With --files: bootstrap seed.")] = 13,
+    dyads: Annotated[
+        Path | None,
+        typer.Option(
+            "--dyads",
+            help="With --files: CSV clip,dyad; the bootstrap resamples dyads (default: clips).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
     clip: MaybeClip = None,
     bin_s: Annotated[
         float | None,
@@ -137,7 +146,8 @@ def reliability_command(
 ) -> None:
     """Agreement of two coders: from the store (--coders) or straight from files (--files)."""
     if files is not None:
-        _reliability_files(files, out, fps, states, exclude, tolerance_s, seed, force)
+        groups = read_dyads(dyads) if dyads else None
+        _reliability_files(files, out, fps, states, exclude, tolerance_s, seed, groups, force)
         return
     names = list(_names(coders))
     if len(names) != 2:
@@ -176,6 +186,7 @@ def _reliability_files(
     exclude: str,
     tolerance_s: float | None,
     seed: int,
+    dyads: dict[str, str] | None,
     force: bool,
 ) -> None:
     options = VcodeOptions(states=_names(states), exclude=_names(exclude))
@@ -185,6 +196,7 @@ def _reliability_files(
         fps=fps,
         tolerance_s=0.5 if tolerance_s is None else tolerance_s,
         vcode=options,
+        dyads=dyads,
         seed=seed,
     )
     written = write_agreement(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from annotate.analysis.agreement_files import compare_files, pair_files
+from annotate.analysis.agreement_files import compare_files, pair_files, read_dyads
 from annotate.coding.records import Annotation, CodingData
 from annotate.coding.reliability import bin_labels
 from annotate.coding.reliability_pooled import ALL
@@ -211,3 +211,36 @@ def test_icatcher_output_as_the_second_coder(tmp_path: Path) -> None:
     assert got[(name, "gaze", "agreement")] == pytest.approx(
         want[(name, "gaze", "agreement")], abs=0.01
     )
+
+
+def test_dyads_file_groups_clips_for_the_bootstrap(
+    table: dict,  # type: ignore[type-arg]
+    tmp_path: Path,
+) -> None:
+    names = sorted(p.stem for p in (VCODE / "coder1").glob("*.txt"))
+    groups = tmp_path / "dyads.csv"
+    groups.write_text("clip,dyad\n" + "".join(f"{n},d{k % 3}\n" for k, n in enumerate(names)))
+    out = tmp_path / "rel.csv"
+    outcome = run(
+        "reliability",
+        "--files",
+        VCODE / "coder1",
+        VCODE / "coder2",
+        "--states",
+        "left,right,away",
+        "--exclude",
+        "outofframe",
+        "--dyads",
+        groups,
+        "--out",
+        out,
+    )
+    assert outcome.exit_code == 0, outcome.error
+    with out.open(newline="") as handle:
+        rows = {tuple(r[:4]): r[4:] for r in csv.reader(handle)}
+    grouped, alone = rows[(ALL, "gaze", "", "kappa")], table[(ALL, "gaze", "", "kappa")]
+    assert grouped[0] == alone[0]  # the same pooled figure
+    assert grouped[1:] != alone[1:]  # three dyads, not ten: another interval
+    groups.write_text("clip,dyad\ns1,d1\ns1,d2\n")
+    with pytest.raises(InterchangeError, match=r"dyads\.csv: line 3: clip 's1' given twice"):
+        read_dyads(groups)
