@@ -39,10 +39,21 @@ def escape(text: str, matrix: bool) -> str:
     return "".join(f"\\{c}" if c in specials else c for c in text)
 
 
-def _columns(data: CodingData) -> list[Column]:
+def _columns(data: CodingData) -> list[tuple[Column, bool]]:
+    """The columns to write, each with whether its last argument holds the coder's note.
+
+    A column read from Datavyu keeps its arguments; if a note was added to one of its cells
+    since, a `note` argument is added (a TEXT or other single-value column cannot hold one).
+    """
     meta = data.scheme.meta.get("datavyu") or {}
-    known = [Column.from_meta(c) for c in meta.get("columns", ())]
-    names = {c.name for c in known}
+    noted = {a.tier for a in data.annotations if a.note}
+    known: list[tuple[Column, bool]] = []
+    for raw in meta.get("columns", ()):
+        column = Column.from_meta(raw)
+        if column.name in noted and column.type == MATRIX:
+            column = Column(column.name, MATRIX, column.visible, (*column.args, ("note", "TEXT")))
+        known.append((column, column.name in noted and column.type == MATRIX))
+    names = {c.name for c, _ in known}
     tiers = [t.name for t in data.scheme.tiers] + [a.tier for a in data.annotations]
     for tier in dict.fromkeys(tiers):
         if tier in names:
@@ -60,34 +71,39 @@ def _columns(data: CodingData) -> list[Column]:
             args.append(("value", "NOMINAL"))
         else:
             args += [(f"value{k + 1}", "NOMINAL") for k in range(widest)]
-        if any(a.note for a in own):
+        if tier in noted:
             args.append(("note", "TEXT"))
-        known.append(Column(tier, MATRIX, True, tuple(args)))
+        known.append((Column(tier, MATRIX, True, tuple(args)), tier in noted))
         names.add(tier)
     return known
 
 
-def _values(column: Column, a: Annotation) -> list[str]:
+def _values(column: Column, a: Annotation, note_slot: bool, number: int) -> list[str]:
     if column.type != MATRIX:
-        return [a.code]
-    stored = a.attr(ARGS_ATTR)
-    if stored:
-        values = [str(v) for v in json.loads(stored)]
-        if values[0] == a.code and MODIFIER_SEPARATOR.join(values[1:]) == a.value:
-            return values
-    names = [n for n, _ in column.args]
-    has_note = names[-1] == "note" and len(names) > 1 and not a.attr(ARGS_ATTR)
-    slots = len(names) - 1 - (1 if has_note else 0)
-    rest = a.value.split(MODIFIER_SEPARATOR) if a.value else []
-    if len(rest) > slots:
-        if not slots:
+        if a.note:
             raise InterchangeError(
-                f"tier '{a.tier}': the Datavyu column has no argument to hold the value "
-                f"'{a.value:.40}'"
+                f"annotation {number} (tier '{a.tier}'): a {column.type} column of Datavyu "
+                "cannot hold the coder's note"
             )
-        rest = [*rest[: slots - 1], MODIFIER_SEPARATOR.join(rest[slots - 1 :])]
-    values = [a.code, *rest] + [""] * (slots - len(rest))
-    if has_note:
+        return [a.code]
+    slots = len(column.args) - 1 - (1 if note_slot else 0)
+    stored = a.attr(ARGS_ATTR)
+    values = [str(v) for v in json.loads(stored)] if stored else []
+    if not (
+        len(values) == slots + 1
+        and values[0] == a.code
+        and MODIFIER_SEPARATOR.join(values[1:]) == a.value
+    ):
+        rest = a.value.split(MODIFIER_SEPARATOR) if a.value else []
+        if len(rest) > slots:
+            if not slots:
+                raise InterchangeError(
+                    f"annotation {number} (tier '{a.tier}'): the Datavyu column has no "
+                    f"argument to hold the value '{a.value:.40}'"
+                )
+            rest = [*rest[: slots - 1], MODIFIER_SEPARATOR.join(rest[slots - 1 :])]
+        values = [a.code, *rest] + [""] * (slots - len(rest))
+    if note_slot:
         values.append(a.note)
     return values
 
@@ -128,7 +144,7 @@ def db_text(data: CodingData) -> str:
     """
     lines = ["#4"]
     data = split_by_coder(data)
-    for column in _columns(data):
+    for column, note_slot in _columns(data):
         kind = "TEXT" if column.type == "PREDICATE" else column.type
         header = f"{column.name} ({kind},{'true' if column.visible else 'false'},)"
         if column.type == MATRIX:
@@ -137,7 +153,7 @@ def db_text(data: CodingData) -> str:
         for number, a in enumerate(data.annotations, start=1):
             if a.tier != column.name:
                 continue
-            values = _values(column, a)
+            values = _values(column, a, note_slot, number)
             if any("\n" in v or "\r" in v for v in values):
                 raise InterchangeError(
                     f"annotation {number} (tier '{a.tier}'): a line break cannot be written "

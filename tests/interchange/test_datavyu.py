@@ -269,3 +269,20 @@ def test_older_headers_with_and_without_visibility(header: str, tmp_path: Path) 
     ]
     assert data.scheme.meta["datavyu"]["columns"][0]["visible"] is False
     assert data.media == ()
+
+
+def test_a_note_added_later_is_written_not_dropped(tmp_path: Path) -> None:
+    data = read_datavyu(DATAVYU / "datavyur_dyad1.opf")
+    first = data.annotations[0].replace(note="hand hidden, unsure")
+    noted = CodingData(data.scheme, (first, *data.annotations[1:]), data.media)
+    again = read_datavyu(write_any(noted, tmp_path / "noted.opf"))
+    column = next(c for c in again.scheme.meta["datavyu"]["columns"] if c["name"] == "childhands")
+    assert [a[0] for a in column["args"]] == ["hand", "look", "note"]
+    assert again.annotations[0].value.split("|")[-1] == "hand hidden, unsure"
+    assert again.annotations[1].value.split("|")[-1] == ""
+    text = read_datavyu(DATAVYU / "datavyu_simple2.opf")
+    with pytest.raises(InterchangeError, match="TEXT column of Datavyu cannot hold"):
+        write_any(
+            CodingData(text.scheme, (text.annotations[0].replace(note="n"),)), tmp_path / "t.opf"
+        )
+    assert not (tmp_path / "t.opf").exists()
