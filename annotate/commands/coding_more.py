@@ -4,6 +4,7 @@ thin calls into annotate.coding and annotate.interchange (registered by annotate
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -211,10 +212,14 @@ def _reliability_files(
         typer.echo(f"note: {note}", err=True)
     pooled = [r for r in table.rows if r.clip == "ALL" and r.code == "" and r.measure == "kappa"]
     for row in pooled:
-        typer.echo(
-            f"{row.tier}: kappa {row.value:.3f} [{row.ci_low:.3f}, {row.ci_high:.3f}] over "
-            f"{len({f.clip for f in table.figures if f.tier == row.tier})} clip(s)"
-        )
+        clips = len({f.clip for f in table.figures if f.tier == row.tier})
+        if math.isnan(row.value):
+            typer.echo(
+                f"{row.tier}: no frames to compare (points or one label only), {clips} clip(s)"
+            )
+            continue
+        interval = "" if math.isnan(row.ci_low) else f" [{row.ci_low:.3f}, {row.ci_high:.3f}]"
+        typer.echo(f"{row.tier}: kappa {row.value:.3f}{interval} over {clips} clip(s)")
     typer.echo("wrote " + ", ".join(str(p) for p in written))
 
 
