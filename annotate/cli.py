@@ -12,7 +12,7 @@ import warnings
 
 import typer
 
-from annotate.commands import analysis, batch, coding, faces, interaction
+from annotate.commands import agreement, analysis, batch, coding, faces, interaction
 from annotate.commands import app as app_commands
 from annotate.errors import AnnotateError
 
@@ -29,6 +29,7 @@ app_commands.register(app)
 batch.register(app)
 analysis.register(app)
 interaction.register(app)
+agreement.register(app)
 
 
 def _warning_line(message: Warning | str, *args: object, **kwargs: object) -> str:

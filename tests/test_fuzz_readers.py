@@ -185,6 +185,9 @@ INTERCHANGE = [
     ("boris/test_with_leading_trailing_spaces_in_modifiers.boris", ".boris", 40),
     ("boris/test_export_events_tabular.csv", ".csv", 60),
     ("boris/test_export_aggregated_events_test_full_1.tsv", ".tsv", 60),
+    ("datavyu/datavyur_dyad1.opf", ".opf", 40),
+    ("datavyu/datavyu_oldProjectFormat.opf", ".opf", 20),
+    ("vcode/coder1/031b7a7e-c105-4875-b2ae-e01e77f081cb.txt", ".txt", 40),
 ]
 
 

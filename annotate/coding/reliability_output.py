@@ -104,7 +104,7 @@ def markdown(report: Reliability) -> str:
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| {k.clip} | {k.tier} | {k.result.n} x {k.bin_s:g} s | "
+            f"| {k.clip} | {k.tier} | {k.result.n} x {k.bin_s:.4g} s | "
             f"{k.result.agreement:.1%} | {_cell(k.result.kappa)} |"
             for k in report.kappas
         ]

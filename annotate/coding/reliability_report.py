@@ -29,6 +29,8 @@ from annotate.coding.schemes import ATTRIBUTES_TIER
 from annotate.coding.store import AnnotationStore, ClipRow
 from annotate.errors import StoreError
 
+FALLBACK_BIN_S = 0.5
+
 
 @dataclass(frozen=True)
 class TierKappa:
@@ -197,10 +199,14 @@ def compare_coders(
     config: CareIndexConfig,
     *,
     clips: Sequence[ClipRow] | None = None,
-    bin_s: float = 0.5,
+    bin_s: float | None = None,
     tolerance_s: float = 1.0,
 ) -> Reliability:
     """Compare two coders on the given clips (default: every clip both of them coded).
+
+    `bin_s` None compares one frame of each clip at a time (a coarser bin hides boundaries that
+    differ by a frame or two); a clip whose frame rate the store lacks falls back to
+    `FALLBACK_BIN_S`, with a note.
 
     Raises:
         StoreError: the coders are the same, or no clip has annotations or sheets of both.
@@ -213,7 +219,12 @@ def compare_coders(
         raise StoreError(f"no clip was coded by both {coder_a} and {coder_b}", store.path)
     report = Reliability(coder_a, coder_b, clips=[_clip_name(c) for c in clips])
     for clip in clips:
-        _compare_clip(store, report, clip, bin_s, tolerance_s)
+        step = bin_s or (1.0 / clip.fps if clip.fps else FALLBACK_BIN_S)
+        if bin_s is None and not clip.fps:
+            report.notes.append(
+                f"{_clip_name(clip)}: frame rate unknown; bins of {FALLBACK_BIN_S:g} s"
+            )
+        _compare_clip(store, report, clip, step, tolerance_s)
     _compare_care(store, report, clips, config)
     return report
 

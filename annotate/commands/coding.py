@@ -32,6 +32,7 @@ from annotate.commands.coding_common import (
 )
 from annotate.errors import StoreError
 from annotate.interchange.store_files import current_user, export_clip, import_file
+from annotate.interchange.vcode import VcodeOptions
 
 annotations_app = typer.Typer(
     help="Coders' annotations: add, list, import, export, undo, history.", no_args_is_help=True
@@ -180,7 +181,7 @@ def import_command(
     file: Annotated[
         Path,
         typer.Argument(
-            help="An .eaf, .eaf.gz, .boris, .csv, .tsv or .parquet file.",
+            help="An .eaf, .eaf.gz, .boris, .csv, .tsv, .parquet, .opf or .txt (VCode) file.",
             exists=True,
             dir_okay=False,
         ),
@@ -200,9 +201,19 @@ def import_command(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace an earlier import of this file.")
     ] = False,
+    states: Annotated[
+        str, typer.Option("--states", help="VCode: tracks that are states, e.g. left,right,away.")
+    ] = "",
+    exclude: Annotated[
+        str, typer.Option("--exclude", help="VCode: tracks whose time is excluded.")
+    ] = "",
     db: DbOption = None,
 ) -> None:
     """Import a whole file, all or nothing; without --clip it waits under its media reference."""
+    vcode = VcodeOptions(
+        states=tuple(n.strip() for n in states.split(",") if n.strip()),
+        exclude=tuple(n.strip() for n in exclude.split(",") if n.strip()),
+    )
     ref = ClipRef.from_video(clip) if clip else None
     with open_store(db, clip) as store:
         result, data = import_file(
@@ -214,6 +225,7 @@ def import_command(
             part=observation,
             who=current_user(),
             replace=replace,
+            vcode=vcode,
         )
     for warning in data.warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -246,7 +258,7 @@ def export_command(
     clip: ClipOption,
     out: Annotated[Path, typer.Option("--out", help="The output file.")],
     fmt: Annotated[
-        str | None, typer.Option("--format", help="eaf, csv or parquet (default: from --out).")
+        str | None, typer.Option("--format", help="eaf, csv, parquet or opf (default: from --out).")
     ] = None,
     coder: Annotated[
         str | None, typer.Option("--coder", help="Only this coder (default: all).")

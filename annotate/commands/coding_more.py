@@ -4,15 +4,18 @@ thin calls into annotate.coding and annotate.interchange (registered by annotate
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from annotate.analysis.agreement_files import compare_files, read_dyads
 from annotate.coding.backup import DEFAULT_KEEP, backup, rotating_backup
 from annotate.coding.care_index import CareIndexConfig, load_care_index
 from annotate.coding.care_store import load_sheet, set_aspect
 from annotate.coding.clips import ClipRef
+from annotate.coding.reliability_long import write_agreement
 from annotate.coding.reliability_output import markdown, write_reliability
 from annotate.coding.reliability_report import compare_coders
 from annotate.coding.store import AnnotationStore
@@ -28,6 +31,7 @@ from annotate.commands.coding_common import (
 )
 from annotate.errors import StoreError
 from annotate.interchange.convert import convert as convert_file
+from annotate.interchange.vcode import VcodeOptions
 
 care_app = typer.Typer(help="CARE-Index sheets: score aspects, show a sheet.", no_args_is_help=True)
 
@@ -66,12 +70,12 @@ def convert_command(
     source: Annotated[
         Path,
         typer.Argument(
-            help="Input: .eaf, .eaf.gz, .boris, .csv, .tsv or .parquet.",
+            help="Input: .eaf, .eaf.gz, .boris, .csv, .tsv, .parquet, .opf or .txt (VCode).",
             exists=True,
             dir_okay=False,
         ),
     ],
-    target: Annotated[Path, typer.Argument(help="Output: .eaf, .eaf.gz, .csv or .parquet.")],
+    target: Annotated[Path, typer.Argument(help="Output: .eaf, .eaf.gz, .csv, .parquet or .opf.")],
     observation: Annotated[
         str | None, typer.Option("--observation", help="The BORIS observation (ELAN holds one).")
     ] = None,
@@ -89,23 +93,64 @@ def convert_command(
 
 @one_line_errors
 def reliability_command(
-    coders: Annotated[str, typer.Option("--coders", help="Two coders, A,B (A is the reference).")],
     out: Annotated[
         Path,
         typer.Option("--out", help="The table (FILE.csv); the report goes beside it as FILE.md."),
     ],
+    coders: Annotated[
+        str, typer.Option("--coders", help="Two coders of the store, A,B (A is the reference).")
+    ] = "",
+    files: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(
+            "--files",
+            help="Two folders of coding files (A then B), paired by name; no store or video.",
+        ),
+    ] = None,
+    fps: Annotated[
+        float,
+        typer.Option("--fps", help="With --files: frame rate; the grid step is 1/fps.", min=0.1),
+    ] = 30.0,
+    states: Annotated[
+        str, typer.Option("--states", help="With --files: VCode tracks that are states, a,b,c.")
+    ] = "",
+    exclude: Annotated[
+        str, typer.Option("--exclude", help="With --files: tracks whose time is left out.")
+    ] = "",
+    seed: Annotated[int, typer.Option("--seed", help="With --files: bootstrap seed.")] = 13,
+    dyads: Annotated[
+        Path | None,
+        typer.Option(
+            "--dyads",
+            help="With --files: CSV clip,dyad; the bootstrap resamples dyads (default: clips).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
     clip: MaybeClip = None,
     bin_s: Annotated[
-        float, typer.Option("--bin", help="Bin width for kappa, in seconds.", min=0.001)
-    ] = 0.5,
+        float | None,
+        typer.Option(
+            "--bin", help="Store: bin width for kappa, seconds (default: one frame).", min=0.001
+        ),
+    ] = None,
     tolerance_s: Annotated[
-        float, typer.Option("--tolerance", help="Window for matching points, in seconds.", min=0.0)
-    ] = 1.0,
+        float | None,
+        typer.Option(
+            "--tolerance",
+            help="Window for matching onsets, seconds (store: 1.0; files: 0.5).",
+            min=0.0,
+        ),
+    ] = None,
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
-    """Agreement of two coders: kappa per tier, point matching, CARE-Index totals and ICC."""
-    names = [c.strip() for c in coders.split(",") if c.strip()]
+    """Agreement of two coders: from the store (--coders) or straight from files (--files)."""
+    if files is not None:
+        groups = read_dyads(dyads) if dyads else None
+        _reliability_files(files, out, fps, states, exclude, tolerance_s, seed, groups, force)
+        return
+    names = list(_names(coders))
     if len(names) != 2:
         raise typer.BadParameter(f"give two coders as A,B, got '{coders}'", param_hint="--coders")
     config = load_care_index()
@@ -117,11 +162,65 @@ def reliability_command(
                 raise StoreError("this clip has no annotations in the project", clip)
             clips = [row]
         report = compare_coders(
-            store, names[0], names[1], config, clips=clips, bin_s=bin_s, tolerance_s=tolerance_s
+            store,
+            names[0],
+            names[1],
+            config,
+            clips=clips,
+            bin_s=bin_s,
+            tolerance_s=1.0 if tolerance_s is None else tolerance_s,
         )
     table, text = write_reliability(report, out, force=force)
     typer.echo(markdown(report))
     typer.echo(f"wrote {table} and {text}")
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.split(",") if n.strip())
+
+
+def _reliability_files(
+    files: tuple[Path, Path],
+    out: Path,
+    fps: float,
+    states: str,
+    exclude: str,
+    tolerance_s: float | None,
+    seed: int,
+    dyads: dict[str, str] | None,
+    force: bool,
+) -> None:
+    options = VcodeOptions(states=_names(states), exclude=_names(exclude))
+    table = compare_files(
+        files[0],
+        files[1],
+        fps=fps,
+        tolerance_s=0.5 if tolerance_s is None else tolerance_s,
+        vcode=options,
+        dyads=dyads,
+        seed=seed,
+    )
+    written = write_agreement(
+        table.rows,
+        table.figures,
+        out,
+        title=f"Reliability: {table.coder_a} (A) and {table.coder_b} (B)",
+        notes=table.notes,
+        force=force,
+    )
+    for note in table.notes:
+        typer.echo(f"note: {note}", err=True)
+    pooled = [r for r in table.rows if r.clip == "ALL" and r.code == "" and r.measure == "kappa"]
+    for row in pooled:
+        clips = len({f.clip for f in table.figures if f.tier == row.tier})
+        if math.isnan(row.value):
+            typer.echo(
+                f"{row.tier}: no frames to compare (points or one label only), {clips} clip(s)"
+            )
+            continue
+        interval = "" if math.isnan(row.ci_low) else f" [{row.ci_low:.3f}, {row.ci_high:.3f}]"
+        typer.echo(f"{row.tier}: kappa {row.value:.3f}{interval} over {clips} clip(s)")
+    typer.echo("wrote " + ", ".join(str(p) for p in written))
 
 
 def _points(text: str, option: str) -> dict[str, float]:

@@ -1,7 +1,9 @@
 """Reading and writing any supported file by its extension, and `convert` between them.
 
 Inputs: .eaf / .eaf.gz (ELAN), .boris (BORIS project), .csv / .tsv (BORIS tabular or aggregated
-export, else our long table), .parquet (our long table). Outputs: .eaf / .eaf.gz, .csv, .parquet.
+export, else our long table), .parquet (our long table), .opf (Datavyu), .txt (VCode, or
+iCatcher+'s raw output, told apart by their first lines). Outputs: .eaf / .eaf.gz, .csv,
+.parquet, .opf.
 Everything passes through `CodingData`, the same records the store takes, so a BORIS project
 can be opened in ELAN. No database and no media are needed.
 """
@@ -16,13 +18,17 @@ from annotate.coding.records import CodingData
 from annotate.errors import InterchangeError
 from annotate.interchange.boris import read_boris
 from annotate.interchange.boris_tabular import is_boris_export, read_boris_export
+from annotate.interchange.datavyu import read_datavyu
+from annotate.interchange.datavyu_write import write_datavyu
 from annotate.interchange.eaf import read_eaf, write_eaf
+from annotate.interchange.icatcher import is_icatcher, read_icatcher
 from annotate.interchange.tables import read_csv, read_parquet, write_csv, write_parquet
 from annotate.interchange.times import check_coding_data
+from annotate.interchange.vcode import VcodeOptions, is_vcode, read_vcode
 from annotate.io.atomic import check_output
 
-INPUT_FORMATS = (".eaf", ".eaf.gz", ".boris", ".csv", ".tsv", ".parquet")
-OUTPUT_FORMATS = (".eaf", ".eaf.gz", ".csv", ".parquet")
+INPUT_FORMATS = (".eaf", ".eaf.gz", ".boris", ".csv", ".tsv", ".parquet", ".opf", ".txt")
+OUTPUT_FORMATS = (".eaf", ".eaf.gz", ".csv", ".parquet", ".opf")
 
 
 def file_format(path: Path) -> str:
@@ -31,24 +37,46 @@ def file_format(path: Path) -> str:
     return ".eaf.gz" if name.endswith(".eaf.gz") else path.suffix.lower()
 
 
-def read_any(path: Path | str, coder: str = "") -> CodingData:
+def read_any(
+    path: Path | str,
+    coder: str = "",
+    *,
+    vcode: VcodeOptions | None = None,
+    fps: float | None = None,
+) -> CodingData:
     """Read annotations from any supported file, chosen by extension.
 
     Args:
         path: the file.
         coder: the coder for annotations whose file names none.
+        vcode: how to read VCode files (states, exclusions, trial ends).
+        fps: the video's frame rate, for files that count frames (iCatcher+; default 30).
 
     Raises:
         InterchangeError: unknown extension, or the file is malformed (naming the line or element).
     """
     path = Path(path)
-    data = _read_by_format(path, coder)
+    data = _read_by_format(path, coder, vcode, fps)
     check_coding_data(data, path)
     return data
 
 
-def _read_by_format(path: Path, coder: str) -> CodingData:
+def _read_by_format(
+    path: Path, coder: str, vcode: VcodeOptions | None, fps: float | None
+) -> CodingData:
     kind = file_format(path)
+    if kind == ".opf":
+        return read_datavyu(path, coder)
+    if kind == ".txt":
+        if path.is_file() and is_vcode(path):
+            return read_vcode(path, coder, vcode)
+        if path.is_file() and is_icatcher(path):
+            return read_icatcher(path, coder, fps)
+        raise InterchangeError(
+            "a .txt file is read as VCode (a 'Time,Duration,TrackName' header) or as iCatcher+ "
+            "output ('frame, class, confidence' lines), and this one is neither",
+            path,
+        )
     if kind in (".eaf", ".eaf.gz"):
         return read_eaf(path, coder)
     if kind == ".boris":
@@ -84,7 +112,7 @@ def write_any(
 
     Args:
         data: what to write.
-        path: .eaf, .eaf.gz, .csv or .parquet.
+        path: .eaf, .eaf.gz, .csv, .parquet or .opf.
         fps: the clip's frame rate, for the tables' frame columns (None leaves them empty).
         force: replace an existing file.
 
@@ -100,6 +128,8 @@ def write_any(
         return write_csv(data, path, fps=fps, force=force)
     if kind == ".parquet":
         return write_parquet(data, path, fps=fps, force=force)
+    if kind == ".opf":
+        return write_datavyu(data, path, force=force)
     raise InterchangeError(
         f"unknown output format '{kind}' (known: {', '.join(OUTPUT_FORMATS)})", path
     )
@@ -149,8 +179,8 @@ def convert(
     """Convert an annotation file to another format (by the extensions).
 
     Args:
-        source: .eaf, .eaf.gz, .boris, .csv, .tsv or .parquet.
-        target: .eaf, .eaf.gz, .csv or .parquet.
+        source: .eaf, .eaf.gz, .boris, .csv, .tsv, .parquet, .opf or .txt (VCode, iCatcher+).
+        target: .eaf, .eaf.gz, .csv, .parquet or .opf.
         part: the BORIS observation to take (needed for ELAN when a project holds several).
         coder: the coder for annotations whose source names none.
         force: replace an existing target.

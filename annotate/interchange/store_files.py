@@ -25,8 +25,9 @@ from annotate.coding.store_import import ImportResult
 from annotate.coding.validation import check_annotation
 from annotate.errors import InterchangeError, StoreError
 from annotate.interchange.convert import file_format, parts, read_any, select_part, write_any
+from annotate.interchange.vcode import VcodeOptions
 
-EXPORT_FORMATS = {"eaf": ".eaf", "csv": ".csv", "parquet": ".parquet"}
+EXPORT_FORMATS = {"eaf": ".eaf", "csv": ".csv", "parquet": ".parquet", "opf": ".opf"}
 
 
 def _sha256(path: Path) -> str:
@@ -161,8 +162,10 @@ def import_file(
     who: str = "",
     replace: bool = False,
     schemes_folder: Path | None = None,
+    vcode: VcodeOptions | None = None,
 ) -> tuple[ImportResult, CodingData]:
-    """Import an .eaf, .boris, .csv, .tsv or .parquet file into the store, all or nothing.
+    """Import an .eaf, .boris, .csv, .tsv, .parquet, .opf or .txt file into the store, all or
+    nothing.
 
     Args:
         store: the project store.
@@ -174,6 +177,7 @@ def import_file(
         who: who runs the import (default: the coder).
         replace: replace an earlier import of the same file for this coder and clip.
         schemes_folder: where configured schemes live (default configs/coding/).
+        vcode: how to read a VCode file (states, exclusions, trial ends).
 
     Returns:
         What was stored, and the data as read (with the reader's warnings).
@@ -184,7 +188,8 @@ def import_file(
     path = Path(path)
     if not coder:
         raise StoreError("give the coder of the imported annotations (--coder)", path)
-    data = _select_for_clip(read_any(path, coder), clip, part)
+    fps = clip.fps if clip is not None else None
+    data = _select_for_clip(read_any(path, coder, vcode=vcode, fps=fps), clip, part)
     data = choose_scheme(data, scheme, schemes_folder)
     mapped, mapping = map_times(data, clip)
     result = store.import_data(

@@ -302,7 +302,20 @@ def test_reliability_and_backup(video: Path, tmp_path: Path) -> None:
     add(video, "ben", "infant_gaze", "at_mother", 0.0, 1.5)
     out = tmp_path / "rel.csv"
     printed = ok("reliability", "--clip", video, "--coders", "ana,ben", "--out", out)
-    assert "| play.mp4 | infant_gaze | 5 x 0.5 s | 80.0% |" in printed
+    # one frame at a time (30 fps): ana 30 frames, ben 45, 57 of 72 agree
+    assert "| play.mp4 | infant_gaze | 72 x 0.03333 s | 79.2% |" in printed
+    binned = ok(
+        "reliability",
+        "--clip",
+        video,
+        "--coders",
+        "ana,ben",
+        "--bin",
+        "0.5",
+        "--out",
+        tmp_path / "binned.csv",
+    )
+    assert "| play.mp4 | infant_gaze | 5 x 0.5 s | 80.0% |" in binned
     assert out.exists() and out.with_suffix(".md").exists()
     assert run("reliability", "--clip", video, "--coders", "ana", "--out", out).exit_code == 2
     fails("exists already", "reliability", "--clip", video, "--coders", "ana,ben", "--out", out)

@@ -154,7 +154,11 @@ def _project(tmp_path: Path) -> AnnotationStore:
 
 def test_report_over_a_project(tmp_path: Path) -> None:
     with _project(tmp_path) as store:
-        report = compare_coders(store, "ana", "ben", load_care_index())
+        report = compare_coders(store, "ana", "ben", load_care_index(), bin_s=0.5)
+        by_frame = compare_coders(store, "ana", "ben", load_care_index())
+    # the default grid is one frame of the clip: 4 s at 25 fps; ana 50 frames, ben 62
+    (frames,) = by_frame.kappas
+    assert (frames.bin_s, frames.result.n, frames.result.agreement) == (0.04, 100, 88 / 100)
     (kappa,) = report.kappas
     # ana: at_mother on bins 0-3 of 8; ben on bins 0-4: 7 of 8 agree
     assert (kappa.tier, kappa.result.n, kappa.result.agreement) == ("infant_gaze", 8, 7 / 8)

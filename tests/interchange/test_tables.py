@@ -207,7 +207,7 @@ def test_unknown_part_lists_the_known(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("source", "target", "error", "message"),
     [
-        ("in.txt", "out.csv", InterchangeError, "unknown input format '.txt'"),
+        ("in.txt", "out.csv", InterchangeError, "this one is neither"),  # .txt: VCode or iCatcher+
         ("in.csv", "out.docx", InterchangeError, "unknown output format '.docx'"),
         ("in.csv", "exists.csv", OutputError, "exists already; use --force"),
     ],
