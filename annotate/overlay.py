@@ -1,8 +1,9 @@
 """overlay.mp4: the clip with its features drawn on every frame.
 
 Face boxes with role labels, a head-direction arrow (yellow, from the box's centre) and a gaze
-arrow (cyan, from between the eyes), and a red line with 'MUTUAL GAZE' between two faces that
-look at each other. Each frame shows the latest sampled frame's features.
+arrow (cyan, from between the eyes; none where looking_at is `unknown`), and a red line with
+'MUTUAL GAZE' between two faces that look at each other. Each frame shows the latest sampled
+frame's features.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ MUTUAL_COLOUR = (255, 40, 40)
 
 def _point(x: float, y: float) -> tuple[int, int]:
     return round(x), round(y)
+
+
+def _gaze_readable(looking_at: object, values: tuple[float, float, float, float]) -> bool:
+    """Whether a face's gaze can be drawn: looking_at is not `unknown` and every value is set."""
+    if isinstance(looking_at, str) and looking_at == C.GAZE_UNKNOWN_VALUE:
+        return False
+    return all(not pd.isna(v) for v in values)
 
 
 def draw_faces(rgb: np.ndarray, rows: pd.DataFrame) -> None:
@@ -67,6 +75,8 @@ def draw_faces(rgb: np.ndarray, rows: pd.DataFrame) -> None:
         )
         ex, ey = getattr(row, C.EYES_X) * width, getattr(row, C.EYES_Y) * height
         gx, gy = getattr(row, C.GAZE_DX), getattr(row, C.GAZE_DY)
+        if not _gaze_readable(getattr(row, C.LOOKING_AT), (ex, ey, gx, gy)):
+            continue  # where the tool cannot tell where the face looks, it draws no gaze
         cv2.arrowedLine(
             rgb,
             _point(ex, ey),
@@ -77,7 +87,9 @@ def draw_faces(rgb: np.ndarray, rows: pd.DataFrame) -> None:
             tipLength=0.15,
         )
     mutual = [
-        str(r) for r, m in zip(visible[C.ROLE], visible[C.MUTUAL_GAZE], strict=True) if bool(m)
+        str(r)
+        for r, m in zip(visible[C.ROLE], visible[C.MUTUAL_GAZE], strict=True)
+        if not pd.isna(m) and bool(m)  # empty where mutual gaze cannot be told
     ]
     if len(mutual) >= 2 and all(r in centres for r in mutual[:2]):
         a, b = centres[mutual[0]], centres[mutual[1]]
