@@ -1,7 +1,8 @@
 """Reading and writing any supported file by its extension, and `convert` between them.
 
 Inputs: .eaf / .eaf.gz (ELAN), .boris (BORIS project), .csv / .tsv (BORIS tabular or aggregated
-export, else our long table), .parquet (our long table). Outputs: .eaf / .eaf.gz, .csv, .parquet.
+export, else our long table), .parquet (our long table), .rttm (diarization, e.g. VTC's voices).
+Outputs: .eaf / .eaf.gz, .csv, .parquet, .rttm.
 Everything passes through `CodingData`, the same records the store takes, so a BORIS project
 can be opened in ELAN. No database and no media are needed.
 """
@@ -17,12 +18,13 @@ from annotate.errors import InterchangeError
 from annotate.interchange.boris import read_boris
 from annotate.interchange.boris_tabular import is_boris_export, read_boris_export
 from annotate.interchange.eaf import read_eaf, write_eaf
+from annotate.interchange.rttm import read_rttm, write_rttm
 from annotate.interchange.tables import read_csv, read_parquet, write_csv, write_parquet
 from annotate.interchange.times import check_coding_data
 from annotate.io.atomic import check_output
 
-INPUT_FORMATS = (".eaf", ".eaf.gz", ".boris", ".csv", ".tsv", ".parquet")
-OUTPUT_FORMATS = (".eaf", ".eaf.gz", ".csv", ".parquet")
+INPUT_FORMATS = (".eaf", ".eaf.gz", ".boris", ".csv", ".tsv", ".parquet", ".rttm")
+OUTPUT_FORMATS = (".eaf", ".eaf.gz", ".csv", ".parquet", ".rttm")
 
 
 def file_format(path: Path) -> str:
@@ -51,6 +53,8 @@ def _read_by_format(path: Path, coder: str) -> CodingData:
     kind = file_format(path)
     if kind in (".eaf", ".eaf.gz"):
         return read_eaf(path, coder)
+    if kind == ".rttm":
+        return read_rttm(path, coder)
     if kind == ".boris":
         return read_boris(path, coder)
     if kind in (".csv", ".tsv") and path.exists() and is_boris_export(path):
@@ -84,7 +88,7 @@ def write_any(
 
     Args:
         data: what to write.
-        path: .eaf, .eaf.gz, .csv or .parquet.
+        path: .eaf, .eaf.gz, .csv, .parquet or .rttm.
         fps: the clip's frame rate, for the tables' frame columns (None leaves them empty).
         force: replace an existing file.
 
@@ -100,6 +104,8 @@ def write_any(
         return write_csv(data, path, fps=fps, force=force)
     if kind == ".parquet":
         return write_parquet(data, path, fps=fps, force=force)
+    if kind == ".rttm":
+        return write_rttm(data, path, force=force)
     raise InterchangeError(
         f"unknown output format '{kind}' (known: {', '.join(OUTPUT_FORMATS)})", path
     )
