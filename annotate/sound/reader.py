@@ -86,11 +86,19 @@ def sound_blocks(
             raise SoundError("has no sound track", path)
         stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
+        skip = 0  # samples before time 0 (a stream that starts early), dropped
         for packet in container.demux(stream):
             try:
                 frames = [*packet.decode(), None] if packet.size == 0 else packet.decode()
                 outs = []
                 for frame in frames:
+                    if frame is not None and not decoded_any and not pending:
+                        # sample 0 is time 0 on the clip's time base: pad a late start
+                        start = frame.time or 0.0
+                        if start > 0:
+                            pending.append(np.zeros(round(start * RATE), dtype=np.float32))
+                            held = pending[0].size
+                        skip = max(0, round(-start * RATE))
                     outs.extend(resampler.resample(frame))
             except (av.error.FFmpegError, ValueError) as exc:
                 counts.bad_packets += 1
@@ -98,6 +106,8 @@ def sound_blocks(
                 continue
             for out in outs:
                 samples = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                if skip:
+                    samples, skip = samples[skip:], max(0, skip - samples.size)
                 decoded_any = decoded_any or samples.size > 0
                 pending.append(samples)
                 held += samples.size
