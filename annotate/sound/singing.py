@@ -1,7 +1,7 @@
 """Singing hints (mechanism M14): sustained pitched voicing, held notes, a regular rhythm.
 
-Pitched frames are cut into notes where the pitch jumps (more than 0.7 semitone from the note's
-running median) or stops; a note is held when it lasts 0.12 s or more with a pitch spread under
+Pitched frames are cut into notes where the pitch jumps (more than 0.7 semitone from the mean of the
+note's last eight frames) or stops; a note is held when it lasts 0.12 s or more with a pitch spread under
 0.35 semitone. A stretch of `min_s` seconds is singing when half of it or more is pitched, most
 pitched time lies in held notes, it holds at least five held notes, and their onsets come at a
 regular pace (coefficient of variation of the onset intervals at most 0.4). Speech glides: its
@@ -31,13 +31,16 @@ class Note:
 def notes(pitched: np.ndarray, f0_hz: np.ndarray) -> list[Note]:
     """Notes of the pitched frames (see the module's description)."""
     semitones = 12 * np.log2(np.where(pitched, f0_hz, 100.0) / 100.0)
+    running = np.concatenate([[0.0], np.cumsum(semitones)])
+    flags = pitched.tolist()
     found: list[Note] = []
     start = -1
     for i in range(pitched.size + 1):
-        on = i < pitched.size and bool(pitched[i])
-        if start >= 0 and (
-            not on or abs(semitones[i] - np.median(semitones[max(start, i - 8) : i])) > _JUMP_ST
-        ):
+        on = i < pitched.size and flags[i]
+        if start >= 0:
+            recent = max(start, i - 8)
+            level = (running[i] - running[recent]) / (i - recent)
+        if start >= 0 and (not on or abs(semitones[i] - level) > _JUMP_ST):
             part = semitones[start:i]
             long_enough = (i - start) * FRAME_S >= _HELD_MIN_S
             found.append(Note(start, i, long_enough and float(np.std(part)) < _HELD_SPREAD_ST))
