@@ -4,8 +4,8 @@ Pitched frames are cut into notes where the pitch jumps (more than 0.7 semitone 
 of the note's last eight frames) or stops; a note is held when it lasts 0.12 s or more with a
 pitch spread under 0.35 semitone. A stretch of `min_s` seconds is singing when half of it or
 more is pitched, most pitched time lies in held notes, it holds at least five held notes, and
-their onsets come at a regular pace (coefficient of variation of the onset intervals at most 0.4). Speech glides: its
-syllables rarely hold a pitch.
+their onsets come at a regular pace (coefficient of variation of the onset intervals at most
+0.4). Speech glides: its syllables rarely hold a pitch.
 """
 
 from __future__ import annotations
