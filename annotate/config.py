@@ -90,6 +90,7 @@ class SoundConfig:
     enabled: bool = True
     speech_min: float = 0.5
     pitched_min: float = 0.75
+    pitch_min: float = 0.5
     above_floor_db: float = 12.0
     infant_min_hz: float = 290.0
     infant_clear_hz: float = 380.0

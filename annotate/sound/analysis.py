@@ -150,7 +150,8 @@ def analyse_measures(
     voiced = binary_opening(binary_closing(voiced_raw, np.ones(5)), np.ones(3))
     voice_prob = np.maximum(m.speech_prob, np.where(loud & in_range, m.periodicity, 0.0))
     mouths = mouth_motion(faces, m.t)
-    roles, conf = attribute(voiced, m.f0_hz, pitched, mouths, config)
+    readable = pitched | (voiced & in_range & (m.periodicity >= config.pitch_min))
+    roles, conf = attribute(voiced, m.f0_hz, readable, mouths, config)
     roles = _smooth_roles(roles, voiced)
     video_frames = np.round(m.t * fps).astype(np.int64)
     # a second voice under the first: what remains once the first voice's period is cancelled
@@ -211,7 +212,7 @@ def analyse_measures(
             "voice_prob": np.round(voice_prob, 3).astype(np.float32),
             "speech_prob": np.round(m.speech_prob, 3).astype(np.float32),
             "voiced": voiced,
-            "f0_hz": np.where(pitched, np.round(m.f0_hz, 1), np.nan).astype(np.float32),
+            "f0_hz": np.where(readable, np.round(m.f0_hz, 1), np.nan).astype(np.float32),
             "periodicity": np.round(m.periodicity, 3).astype(np.float32),
             "role": pd.Categorical(roles, categories=["", *VOCAL_ROLES, UNKNOWN]),
             "role_confidence": np.round(conf, 3).astype(np.float32),

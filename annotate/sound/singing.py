@@ -10,6 +10,7 @@ their onsets come at a regular pace (coefficient of variation of the onset inter
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,13 +58,15 @@ def singing_spans(pitched: np.ndarray, f0_hz: np.ndarray, min_s: float) -> list[
     step = max(1, round(0.5 / FRAME_S))
     all_notes = notes(pitched, f0_hz)
     held = [nt for nt in all_notes if nt.held]
+    starts = [nt.start for nt in held]
+    pitched_before = np.concatenate([[0], np.cumsum(pitched)])
     hits: list[tuple[int, int]] = []
     for a in range(0, max(n - width, 0) + 1, step):
         b = a + width
-        pitched_frames = int(pitched[a:b].sum())
+        pitched_frames = int(pitched_before[min(b, n)] - pitched_before[a])
         if pitched_frames < 0.5 * width:
             continue
-        inside = [nt for nt in held if nt.start >= a and nt.end <= b]
+        inside = [nt for nt in held[bisect_left(starts, a) : bisect_left(starts, b)] if nt.end <= b]
         held_frames = sum(nt.end - nt.start for nt in inside)
         if len(inside) < 5 or held_frames < 0.6 * pitched_frames:
             continue

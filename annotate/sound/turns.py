@@ -7,6 +7,7 @@ starts while the other still sounds).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -43,17 +44,14 @@ def responses(
 ) -> list[Response]:
     """For each of the initiator's vocal events, the responder's first answer (if any)."""
     mine = [e for e in events if e.role == initiator]
-    theirs = [e for e in events if e.role == responder]
+    theirs = sorted((e for e in events if e.role == responder), key=lambda e: e.start_s)
+    starts = [e.start_s for e in theirs]
     found = []
     for event in mine:
-        answer = next(
-            (
-                o
-                for o in theirs
-                if o.start_s > event.start_s and o.start_s - event.end_s <= window_s
-            ),
-            None,
-        )
+        k = bisect_right(starts, event.start_s)  # the first that starts after this one
+        answer = theirs[k] if k < len(theirs) else None
+        if answer is not None and answer.start_s - event.end_s > window_s:
+            answer = None
         if answer is not None:
             found.append(
                 Response(
