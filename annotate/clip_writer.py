@@ -98,12 +98,17 @@ def write_clip_outputs(
             features.table.to_csv(stage / O.FEATURES_CSV, index=False)
         episode_table(info.clip_id, features.episodes).to_csv(stage / O.EPISODES_CSV, index=False)
         O.write_json(stage / O.SUMMARY_JSON, summary_document(features))
+        level = None
+        if sound is not None and sound.table is not None:
+            level = (sound.table["t"].to_numpy(), sound.table["level_db"].to_numpy())
         plot_timeline(
             features.table,
             stage / O.TIMELINE_PNG,
             f"{info.clip_id} ({info.path.name})",
             info.duration_s,
             features.config.expressions.smile_min,
+            vocal=None if sound is None else sound.episodes,
+            level=level,
         )
         if overlay:
             from annotate.overlay import write_overlay  # PyAV only when an overlay is asked for

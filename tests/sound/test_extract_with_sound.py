@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from annotate import columns as C
 from annotate.clip_job import extract_to_folder
@@ -63,3 +64,23 @@ def test_a_damaged_sound_track(
     provenance = json.loads((out / "provenance.json").read_text())
     assert provenance["audio"]["status"] == "unreadable"
     assert any("results for the video only" in w for w in provenance["warnings"])
+
+
+def test_vocal_lanes_of_the_timeline() -> None:
+    from annotate.plots import vocal_lanes
+    from annotate.timeline.episodes import Episode
+
+    episodes = [
+        Episode(C.CRY, "infant", 6.5, 8.5, 65, 85),
+        Episode(C.VOCALISATION, "infant", 2.8, 3.6, 28, 36),
+        Episode(C.VOCALISATION, "mother", 0.5, 2.3, 5, 23),
+        Episode(C.VOCALISATION, "mother", 4.0, 6.0, 40, 60),
+        Episode(C.VOCAL_RESPONSE, "mother", 3.6, 4.0, 36, 40, value=0.4),
+    ]
+    lanes = vocal_lanes(episodes)
+    assert [label for label, _, _ in lanes] == [
+        "mother: vocalises",
+        "infant: vocalises",
+        "infant: cries",
+    ]
+    assert lanes[0][2] == [(0.5, pytest.approx(1.8)), (4.0, 2.0)]
