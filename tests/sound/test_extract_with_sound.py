@@ -84,3 +84,17 @@ def test_vocal_lanes_of_the_timeline() -> None:
         "infant: cries",
     ]
     assert lanes[0][2] == [(0.5, pytest.approx(1.8)), (4.0, 2.0)]
+
+
+def test_episodes_read_back_with_their_latencies(tmp_path: Path) -> None:
+    from annotate.analysis.clip_features import read_episodes
+    from annotate.faces.episodes import episode_table
+    from annotate.timeline.episodes import Episode
+
+    episodes = [
+        Episode(C.VOCAL_RESPONSE, "mother", 3.6, 4.0, 36, 40, value=0.4),
+        Episode(C.SINGING_HINT, "mother", 13.0, 19.0, 130, 190),
+    ]
+    path = tmp_path / "episodes.csv"
+    episode_table("c", episodes).to_csv(path, index=False)
+    assert read_episodes(path) == tuple(episodes)
