@@ -65,6 +65,26 @@ class ClipResult:
                 f"infant gaze aversion {aversion['episodes']} episodes "
                 f"(longest {aversion['longest_s']:.1f} s)"
             )
+        vocal = s.get("vocal", {})
+        if vocal.get("sound") == "read":
+            dyad = vocal.get("dyad", {})
+            parts = [
+                f"{role} {figures['vocalisations']} vocalisations"
+                + (f" and {figures['cries']} cries" if figures.get("cries") else "")
+                for role, figures in vocal.get("roles", {}).items()
+            ]
+            answered = dyad.get("infant_vocalisations_answered_share")
+            lines.append(
+                f"  voice {vocal['voiced_share']:.0%} of the time: {', '.join(parts) or 'none'}"
+                + ("" if answered is None else f"; infant answered {answered:.0%}")
+                + (
+                    f"; {vocal['singing_hints']} singing hints"
+                    if vocal.get("singing_hints")
+                    else ""
+                )
+            )
+        elif vocal:
+            lines.append(f"  sound: {vocal.get('sound')}")
         names = ", ".join(p.name for p in self.paths)
         lines.append(f"  outputs in {self.out_dir}: {names}")
         return "\n".join(lines)
@@ -93,6 +113,7 @@ def extract_to_folder(
     Raises:
         AnnotateError: bad input, an existing result without force, no model.
     """
+    from annotate.clip_sound import with_sound
     from annotate.clip_writer import summary_document, write_clip_outputs
 
     check_output_folder(out_dir, force)  # refuse before any work
@@ -108,6 +129,7 @@ def extract_to_folder(
         progress=progress,
         info=info,
     )
+    features = with_sound(features, clip)
     paths = write_clip_outputs(
         features,
         out_dir,

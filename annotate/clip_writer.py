@@ -65,6 +65,7 @@ def provenance_document(
             }
             for a in features.roles.values()
         },
+        "audio": None if features.sound is None else features.sound.provenance,
         "device": features.device,
         "elapsed_s": round(features.elapsed_s, 3),
         "warnings": features.warnings,
@@ -90,16 +91,24 @@ def write_clip_outputs(
     info = features.info
     with O.staged_output(out_dir, force) as stage:
         features.table.to_parquet(stage / O.FEATURES_PARQUET, index=False)
+        sound = features.sound
+        if sound is not None and sound.table is not None:
+            sound.table.to_parquet(stage / O.AUDIO_PARQUET, index=False)
         if csv:
             features.table.to_csv(stage / O.FEATURES_CSV, index=False)
         episode_table(info.clip_id, features.episodes).to_csv(stage / O.EPISODES_CSV, index=False)
         O.write_json(stage / O.SUMMARY_JSON, summary_document(features))
+        level = None
+        if sound is not None and sound.table is not None:
+            level = (sound.table["t"].to_numpy(), sound.table["level_db"].to_numpy())
         plot_timeline(
             features.table,
             stage / O.TIMELINE_PNG,
             f"{info.clip_id} ({info.path.name})",
             info.duration_s,
             features.config.expressions.smile_min,
+            vocal=None if sound is None else sound.episodes,
+            level=level,
         )
         if overlay:
             from annotate.overlay import write_overlay  # PyAV only when an overlay is asked for

@@ -107,7 +107,18 @@ BLENDSHAPE_NAMES = (
 """MediaPipe's 52 blendshapes less `_neutral`, in its order: every feature table carries a
 `bs_<name>` column for each, so that all tables (and a dataset's partitions) share one schema."""
 
-EPISODE_COLUMNS = (CLIP_ID, "kind", ROLE, "start", "end", "duration", "start_frame", "end_frame")
+EPISODE_COLUMNS = (
+    CLIP_ID,
+    "kind",
+    ROLE,
+    "start",
+    "end",
+    "duration",
+    "start_frame",
+    "end_frame",
+    "value",
+)
+"""`value`: a number some kinds carry (a vocal response's latency in seconds), else empty."""
 
 # Episode kinds
 MUTUAL_GAZE_KIND = "mutual_gaze"
@@ -116,6 +127,12 @@ INFANT_GAZE_AVERSION = "infant_gaze_aversion"
 FACE_ABSENT = "face_absent"
 SMILE_KIND = "smile"
 GAZE_UNKNOWN = "gaze_unknown"
+# the vocal channel (annotate/sound)
+VOCALISATION = "vocalisation"
+CRY = "cry"
+OVERLAP = "overlap"
+VOCAL_RESPONSE = "vocal_response"
+SINGING_HINT = "singing_hint"
 EPISODE_KINDS = (
     MUTUAL_GAZE_KIND,
     LOOKING_AT_PARTNER,
@@ -123,4 +140,9 @@ EPISODE_KINDS = (
     GAZE_UNKNOWN,
     FACE_ABSENT,
     SMILE_KIND,
+    VOCALISATION,
+    CRY,
+    OVERLAP,
+    VOCAL_RESPONSE,
+    SINGING_HINT,
 )

@@ -84,6 +84,27 @@ class EpisodeConfig:
 
 
 @dataclass(frozen=True)
+class SoundConfig:
+    """The vocal channel (annotate/sound); see configs/features.yaml for each key."""
+
+    enabled: bool = True
+    speech_min: float = 0.5
+    pitched_min: float = 0.75
+    pitch_min: float = 0.5
+    above_floor_db: float = 12.0
+    infant_min_hz: float = 290.0
+    infant_clear_hz: float = 380.0
+    male_max_hz: float = 160.0
+    mouth_moving_min: float = 0.02
+    min_vocalisation_s: float = 0.15
+    max_pause_s: float = 0.3
+    cry_min_s: float = 1.0
+    cry_above_db: float = 6.0
+    response_window_s: float = 2.0
+    singing_min_s: float = 4.0
+
+
+@dataclass(frozen=True)
 class FeatureConfig:
     """All settings of one extraction run."""
 
@@ -94,6 +115,7 @@ class FeatureConfig:
     gaze: GazeConfig = field(default_factory=GazeConfig)
     expressions: ExpressionConfig = field(default_factory=ExpressionConfig)
     episodes: EpisodeConfig = field(default_factory=EpisodeConfig)
+    sound: SoundConfig = field(default_factory=SoundConfig)
     source: str = "defaults"
 
     def digest(self) -> str:
@@ -124,6 +146,7 @@ _SECTIONS: dict[str, type] = {
     "gaze": GazeConfig,
     "expressions": ExpressionConfig,
     "episodes": EpisodeConfig,
+    "sound": SoundConfig,
 }
 
 

@@ -41,6 +41,10 @@ class VideoError(AnnotateError):
     """A video cannot be opened or decoded, or holds no frames."""
 
 
+class SoundError(AnnotateError):
+    """A clip's sound track cannot be read (extraction then warns and keeps the video results)."""
+
+
 class OutputError(AnnotateError):
     """An output cannot be written, or exists and --force was not given."""
 

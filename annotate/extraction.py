@@ -34,6 +34,7 @@ from annotate.faces.roles import (
 from annotate.faces.second_look import MeshSecondLook
 from annotate.faces.tracking import FaceTracker, Track, real_tracks
 from annotate.models import FACE_MESH, FULL_RANGE_DETECTOR, resolve_wheel_model
+from annotate.sound.analysis import SoundResult
 from annotate.summary import clip_summary
 from annotate.timeline.episodes import Episode
 from annotate.video import ClipInfo, ProgressHook, iter_frames, probe
@@ -69,6 +70,7 @@ class ClipFeatures:
     elapsed_s: float
     device: str
     warnings: list[str] = field(default_factory=list)
+    sound: SoundResult | None = None  # the vocal channel (annotate.clip_sound adds it)
 
 
 def mediapipe_factory(model_path: Path, device: Device = "cpu") -> LandmarkerFactory:

@@ -27,8 +27,10 @@ SUMMARY_JSON = "summary.json"
 PROVENANCE_JSON = "provenance.json"
 TIMELINE_PNG = "timeline.png"
 OVERLAY_MP4 = "overlay.mp4"
+AUDIO_PARQUET = "audio.parquet"
 CLIP_OUTPUTS = (
     FEATURES_PARQUET,
+    AUDIO_PARQUET,
     FEATURES_CSV,
     EPISODES_CSV,
     SUMMARY_JSON,

@@ -271,6 +271,7 @@ def group_roles(tracks: Sequence[Track], frame_size: tuple[int, int]) -> dict[in
 
 def run_finish(job: FinishJob) -> JobReport:
     """Join, finish and write one clip, then drop its kept chunks."""
+    from annotate.clip_sound import with_sound
     from annotate.clip_writer import write_clip_outputs
 
     started = time.perf_counter()
@@ -278,6 +279,7 @@ def run_finish(job: FinishJob) -> JobReport:
     try:
         stretches = [load_chunk(plan.chunk_path(k)) for k in range(len(plan.chunks))]
         features = finish_features(plan.entry, plan.info, plan.config, join_chunks(plan, stretches))
+        features = with_sound(features)
         write_clip_outputs(features, plan.out_dir, model_sha256=plan.model_sha256, force=True)
     except AnnotateError as exc:
         return _failed(job, started, exc)

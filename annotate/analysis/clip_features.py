@@ -153,15 +153,25 @@ def read_episodes(path: Path) -> tuple[Episode, ...]:
     """
     try:
         table = pd.read_csv(path, dtype={"kind": "string", C.ROLE: "string"})
+        values = table["value"] if "value" in table else pd.Series([None] * len(table))
         return tuple(
-            Episode(str(kind), str(role), float(start), float(end), int(f0), int(f1))
-            for kind, role, start, end, f0, f1 in zip(
+            Episode(
+                str(kind),
+                str(role),
+                float(start),
+                float(end),
+                int(f0),
+                int(f1),
+                None if pd.isna(value) else float(value),
+            )
+            for kind, role, start, end, f0, f1, value in zip(
                 table["kind"],
                 table[C.ROLE],
                 table["start"],
                 table["end"],
                 table["start_frame"],
                 table["end_frame"],
+                values,
                 strict=True,
             )
         )

@@ -100,6 +100,7 @@ def episode_table(clip_id: str, episodes: list[Episode]) -> pd.DataFrame:
             "duration": round(e.duration_s, 4),
             "start_frame": e.start_frame,
             "end_frame": e.end_frame,
+            "value": None if e.value is None else round(e.value, 4),
         }
         for e in episodes
     ]

@@ -2,8 +2,8 @@
 
 Inputs: .eaf / .eaf.gz (ELAN), .boris (BORIS project), .csv / .tsv (BORIS tabular or aggregated
 export, else our long table), .parquet (our long table), .opf (Datavyu), .txt (VCode, or
-iCatcher+'s raw output, told apart by their first lines). Outputs: .eaf / .eaf.gz, .csv,
-.parquet, .opf.
+iCatcher+'s raw output, told apart by their first lines), .rttm (diarization, e.g. VTC's voices).
+Outputs: .eaf / .eaf.gz, .csv, .parquet, .opf, .rttm.
 Everything passes through `CodingData`, the same records the store takes, so a BORIS project
 can be opened in ELAN. No database and no media are needed.
 """
@@ -22,13 +22,14 @@ from annotate.interchange.datavyu import read_datavyu
 from annotate.interchange.datavyu_write import write_datavyu
 from annotate.interchange.eaf import read_eaf, write_eaf
 from annotate.interchange.icatcher import is_icatcher, read_icatcher
+from annotate.interchange.rttm import read_rttm, write_rttm
 from annotate.interchange.tables import read_csv, read_parquet, write_csv, write_parquet
 from annotate.interchange.times import check_coding_data
 from annotate.interchange.vcode import VcodeOptions, is_vcode, read_vcode
 from annotate.io.atomic import check_output
 
-INPUT_FORMATS = (".eaf", ".eaf.gz", ".boris", ".csv", ".tsv", ".parquet", ".opf", ".txt")
-OUTPUT_FORMATS = (".eaf", ".eaf.gz", ".csv", ".parquet", ".opf")
+INPUT_FORMATS = (".eaf", ".eaf.gz", ".boris", ".csv", ".tsv", ".parquet", ".opf", ".txt", ".rttm")
+OUTPUT_FORMATS = (".eaf", ".eaf.gz", ".csv", ".parquet", ".opf", ".rttm")
 
 
 def file_format(path: Path) -> str:
@@ -79,6 +80,8 @@ def _read_by_format(
         )
     if kind in (".eaf", ".eaf.gz"):
         return read_eaf(path, coder)
+    if kind == ".rttm":
+        return read_rttm(path, coder)
     if kind == ".boris":
         return read_boris(path, coder)
     if kind in (".csv", ".tsv") and path.exists() and is_boris_export(path):
@@ -112,7 +115,7 @@ def write_any(
 
     Args:
         data: what to write.
-        path: .eaf, .eaf.gz, .csv, .parquet or .opf.
+        path: .eaf, .eaf.gz, .csv, .parquet, .opf or .rttm.
         fps: the clip's frame rate, for the tables' frame columns (None leaves them empty).
         force: replace an existing file.
 
@@ -130,6 +133,8 @@ def write_any(
         return write_parquet(data, path, fps=fps, force=force)
     if kind == ".opf":
         return write_datavyu(data, path, force=force)
+    if kind == ".rttm":
+        return write_rttm(data, path, force=force)
     raise InterchangeError(
         f"unknown output format '{kind}' (known: {', '.join(OUTPUT_FORMATS)})", path
     )

@@ -27,6 +27,7 @@ class Episode:
     end_s: float
     start_frame: int
     end_frame: int
+    value: float | None = None  # a number some kinds carry (a vocal response's latency, s)
 
     @property
     def duration_s(self) -> float:
