@@ -36,7 +36,7 @@ from annotate import outputs as O
 from annotate.faces.frame_table import empty_feature_table
 from annotate.io.atomic import write_bytes
 from pipelines.cache import CLIPS_DIR, result_key
-from pipelines.manifest import SESSION, Manifest
+from pipelines.manifest import SESSION, Manifest, ManifestEntry
 from pipelines.records import BatchOptions, ClipOutcome
 from pipelines.sessions import (
     PAIR_COLUMNS,
@@ -137,6 +137,7 @@ def build_dataset(
     """
     features_dir = out / FEATURES_DIR
     rows: list[dict[str, Any]] = []
+    summaries: list[tuple[ManifestEntry, dict[str, Any]]] = []
     seconds_parts, pairs_parts = [], []
     keep: set[str] = set()
     for outcome in outcomes:
@@ -155,12 +156,13 @@ def build_dataset(
             seconds_parts.append(seconds)
             pairs_parts.append(pairs)
         rows.extend(clip_rows(entry, summary, manifest.extra_columns, group))
+        summaries.append((entry, summary))
     _prune_partitions(features_dir, keep)
     clips = clips_table(rows, manifest.extra_columns)
     files = {
         FEATURES_DIR: features_dir,
         CLIPS_CSV: write_csv(out / CLIPS_CSV, clips),
-        PREPOST_CSV: write_csv(out / PREPOST_CSV, prepost_table(clips)),
+        PREPOST_CSV: write_csv(out / PREPOST_CSV, prepost_table(summaries)),
         SESSIONS_CSV: write_csv(out / SESSIONS_CSV, _concat(seconds_parts, SECOND_COLUMNS)),
         PAIRS_CSV: write_csv(out / PAIRS_CSV, _concat(pairs_parts, PAIR_COLUMNS)),
         ERRORS_CSV: write_csv(out / ERRORS_CSV, errors_table(outcomes)),

@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 
 from annotate import outputs as O
+from annotate.analysis.prepost import PHASES, ClipFigures, dyad_row, summary_figures
 from annotate.errors import OutputError
-from annotate.faces.roles import DYAD, INFANT, MOTHER
+from annotate.faces.roles import DYAD
 from annotate.install_lock import lock_record
 from annotate.io.atomic import write_bytes
 from pipelines.manifest import SESSION, Manifest, ManifestEntry
@@ -62,7 +63,6 @@ INTEGER_COLUMNS = (
     "infant_gaze_aversion_episodes",
     "seconds",
 )
-PREPOST_ROLES = (MOTHER, INFANT, DYAD)
 ERROR_COLUMNS = ("clip_id", "path", "kind", "stage", "error", "message")
 
 
@@ -173,47 +173,21 @@ def clips_table(rows: list[dict[str, Any]], extra_columns: Sequence[str]) -> pd.
     return table
 
 
-def prepost_table(clips: pd.DataFrame) -> pd.DataFrame:
-    """One row per dyad with a pre or post clip: for each role (mother, infant, dyad) and
-    figure, `<role>_<figure>_pre`, `_post` and `_change` (post - pre; empty unless both)."""
-    chosen = clips[
-        (clips["kind"] != SESSION)
-        & clips["dyad"].fillna("").astype(str).ne("")
-        & clips["phase"].isin(["pre", "post"])
-        & clips["role"].isin(PREPOST_ROLES)
-    ]
-    figures = {MOTHER: ROLE_FIGURES, INFANT: ROLE_FIGURES, DYAD: DYAD_FIGURES}
-    rows = []
-    for dyad in dict.fromkeys(chosen["dyad"].astype(str)):
-        part = chosen[chosen["dyad"].astype(str) == dyad]
-        row: dict[str, Any] = {"dyad": dyad}
-        for phase in ("pre", "post"):
-            ids = part.loc[part["phase"] == phase, "clip_id"]
-            row[f"clip_{phase}"] = ids.iloc[0] if len(ids) else ""
-        programmes = [p for p in part["programme"].fillna("").astype(str) if p]
-        row["programme"] = programmes[0] if programmes else ""
-        for role in PREPOST_ROLES:
-            for figure in figures[role]:
-                values = {}
-                for phase in ("pre", "post"):
-                    cell = part.loc[(part["phase"] == phase) & (part["role"] == role), figure]
-                    number = pd.to_numeric(cell, errors="coerce").dropna()
-                    values[phase] = float(number.iloc[0]) if len(number) else None
-                pre, post = values["pre"], values["post"]
-                row[f"{role}_{figure}_pre"] = pre
-                row[f"{role}_{figure}_post"] = post
-                row[f"{role}_{figure}_change"] = (
-                    round(post - pre, 6) if pre is not None and post is not None else None
-                )
-        rows.append(row)
-    columns = ["dyad", "programme", "clip_pre", "clip_post"]
-    columns += [
-        f"{role}_{figure}_{what}"
-        for role in PREPOST_ROLES
-        for figure in figures[role]
-        for what in ("pre", "post", "change")
-    ]
-    return pd.DataFrame(rows, columns=columns)
+def prepost_table(clips: Sequence[tuple[ManifestEntry, dict[str, Any]]]) -> pd.DataFrame:
+    """prepost.csv: `annotate export prepost`'s table (annotate.analysis.prepost.dyad_row) for
+    the batch's clips with a dyad and a pre or post phase, from (entry, summary.json) pairs;
+    sessions are left out, and the CARE-Index columns are empty (a batch has no store)."""
+    by_dyad: dict[str, dict[str, ClipFigures]] = {}
+    for entry, summary in clips:
+        if entry.kind == SESSION or not entry.dyad or entry.phase not in PHASES:
+            continue
+        figures = ClipFigures(entry.clip_id, entry.programme, summary_figures(summary))
+        by_dyad.setdefault(entry.dyad, {}).setdefault(entry.phase, figures)
+    rows = [dyad_row(dyad, phases) for dyad, phases in by_dyad.items()]
+    if rows:
+        return pd.DataFrame(rows)
+    empty = dyad_row("", {"pre": ClipFigures("", "", summary_figures({}))})
+    return pd.DataFrame(columns=list(empty))
 
 
 # -- errors, report, batch.json --------------------------------------------------------------------

@@ -4,9 +4,11 @@ The manifest (annotate.analysis.study_manifest) pairs each dyad's `pre` and `pos
 each clip:
 
 - features from its extraction's summary.json (`FEATURES_DIR/<clip id>/`): analysed seconds;
-  mutual gaze share, episodes, longest, total and episodes per minute; infant gaze aversion
-  episodes, longest, total and per minute; per role (mother, infant) the shares of time visible,
-  looking at the partner and smiling, and the mean absolute head yaw (degrees);
+  the shares of time with mutual gaze, without it, and where it cannot be told; mutual gaze
+  episodes, longest, total and episodes per minute; infant gaze aversion episodes, longest,
+  total and per minute; per role (mother, infant) the shares of time visible, looking at the
+  partner, looking elsewhere, where it looks unknown, and smiling, and the mean absolute head
+  yaw (degrees);
 - CARE-Index totals from the store (the clip is found by its sha256: from the video file when it
   is at hand, else from summary.json): each partner's pattern totals (0-14) and the synchrony
   score, from complete sheets (the mean when several coders scored it; `--coder` picks one), with
@@ -16,13 +18,15 @@ One row per dyad: `dyad, programme, pre_clip, post_clip`, then `<figure>_pre, <f
 <figure>_change` (post - pre) for each figure, `care_band_pre, care_band_post, care_coders_pre,
 care_coders_post`, then the covariates given (CSV files with a `dyad` column, e.g. EPDS and PSI
 scores), joined by dyad. A missing clip, extraction or sheet leaves its cells empty, with a note.
+`annotate batch` writes the same table as its prepost.csv (`dyad_row`), without the CARE-Index
+figures (a batch has no store).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +44,15 @@ from annotate.outputs import PROVENANCE_JSON, SUMMARY_JSON
 from annotate.video import file_sha256
 
 PHASES = ("pre", "post")
-ROLE_FIGURES = ("visible_share", "looking_at_partner_share", "smiling_share", "mean_abs_yaw_deg")
+ROLE_FIGURES = (
+    "visible_share",
+    "looking_at_partner_share",
+    "looking_elsewhere_share",
+    "gaze_unknown_share",
+    "smiling_share",
+    "mean_abs_yaw_deg",
+)
+DYAD_SHARES = ("mutual_gaze_share", "no_mutual_gaze_share", "mutual_gaze_unknown_share")
 EPISODE_FIGURES = ("episodes", "longest_s", "total_s")
 
 
@@ -49,13 +61,15 @@ class ClipFigures:
     """One clip's figures.
 
     Attributes:
-        row: The manifest row.
+        clip_id: The clip's name.
+        programme: Its programme ("" where not given).
         figures: Name -> value (NaN where unknown), features then CARE-Index totals.
         care_band: The synchrony band ("" without a complete sheet).
         care_coders: How many complete sheets were averaged.
     """
 
-    row: StudyRow
+    clip_id: str
+    programme: str
     figures: dict[str, float]
     care_band: str = ""
     care_coders: int = 0
@@ -80,7 +94,8 @@ def summary_figures(summary: dict[str, Any]) -> dict[str, float]:
     analysed = _number(summary.get("analysed_s"))
     figures = {"analysed_s": analysed}
     dyad = summary.get("dyad") or {}
-    figures["mutual_gaze_share"] = _number(dyad.get("mutual_gaze_share"))
+    for name in DYAD_SHARES:
+        figures[name] = _number(dyad.get(name))
     for kind in ("mutual_gaze", "infant_gaze_aversion"):
         part = dyad.get(kind) or {}
         for name in EPISODE_FIGURES:
@@ -180,7 +195,7 @@ def clip_figures(
     care, band, coders = care_figures(sheets, config)
     if not coders:
         notes.append(f"{row.line}: no complete CARE-Index sheet for {row.clip_id}")
-    return ClipFigures(row, {**figures, **care}, band, coders)
+    return ClipFigures(row.clip_id, row.programme, {**figures, **care}, band, coders)
 
 
 def _pairs(manifest: StudyManifest) -> dict[str, dict[str, StudyRow]]:
@@ -200,15 +215,18 @@ def _pairs(manifest: StudyManifest) -> dict[str, dict[str, StudyRow]]:
     return pairs
 
 
-def _dyad_row(dyad: str, clips: dict[str, ClipFigures]) -> dict[str, object]:
+def dyad_row(dyad: str, clips: Mapping[str, ClipFigures]) -> dict[str, object]:
+    """One dyad's row of the before/after table (the columns of the module docstring), from its
+    clips by phase; a missing phase leaves its cells empty. `annotate export prepost` and the
+    batch's prepost.csv both build their rows here."""
     pre, post = clips.get("pre"), clips.get("post")
     first = pre or post
     names = list((first.figures if first else {}).keys())
     record: dict[str, object] = {
         "dyad": dyad,
-        "programme": (pre.row.programme if pre else "") or (post.row.programme if post else ""),
-        "pre_clip": pre.row.clip_id if pre else "",
-        "post_clip": post.row.clip_id if post else "",
+        "programme": (pre.programme if pre else "") or (post.programme if post else ""),
+        "pre_clip": pre.clip_id if pre else "",
+        "post_clip": post.clip_id if post else "",
     }
     for name in names:
         before = pre.figures[name] if pre else math.nan
@@ -297,7 +315,7 @@ def prepost_table(
         missing = [p for p in PHASES if p not in clips]
         if missing:
             notes.append(f"dyad {dyad}: no {missing[0]} clip in the manifest")
-        rows.append(_dyad_row(dyad, clips))
+        rows.append(dyad_row(dyad, clips))
     table = pd.DataFrame(rows)
     if table.filter(like="analysed_s_").isna().all().all():
         raise InterchangeError(

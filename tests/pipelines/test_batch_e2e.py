@@ -69,9 +69,9 @@ def test_errors_are_recorded_and_a_second_run_computes_nothing(
     }
     prepost = pd.read_csv(out / "prepost.csv")
     assert prepost["dyad"].tolist() == ["D1"]
-    assert prepost["clip_pre"][0] == "dyad_play" and prepost["clip_post"][0] == "dyad_cross"
-    change = prepost["dyad_mutual_gaze_share_post"] - prepost["dyad_mutual_gaze_share_pre"]
-    assert prepost["dyad_mutual_gaze_share_change"][0] == pytest.approx(change[0])
+    assert prepost["pre_clip"][0] == "dyad_play" and prepost["post_clip"][0] == "dyad_cross"
+    change = prepost["mutual_gaze_share_post"] - prepost["mutual_gaze_share_pre"]
+    assert prepost["mutual_gaze_share_change"][0] == pytest.approx(change[0])
     report = (out / "report.txt").read_text().splitlines()
     assert len([line for line in report if line.startswith(("dyad_", "corrupt", "missing"))]) == 4
     features = read_features(out)

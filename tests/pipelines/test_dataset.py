@@ -7,11 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from annotate.analysis.prepost import ClipFigures, dyad_row, summary_figures
 from annotate.columns import BLENDSHAPE_NAMES as BLENDSHAPES
 from annotate.faces.frame_table import empty_feature_table
 from pipelines.dataset import write_partition
 from pipelines.manifest import ManifestEntry
-from pipelines.tables import clip_rows, clips_table, prepost_table
+from pipelines.tables import clip_rows, prepost_table
 
 
 def summary(mutual: float, visible: float) -> dict[str, object]:
@@ -37,20 +38,24 @@ def entry(clip_id: str, dyad: str, phase: str) -> ManifestEntry:
 
 
 def test_prepost_has_before_after_and_change_per_dyad() -> None:
-    rows = [
-        *clip_rows(entry("d1_pre", "D1", "pre"), summary(0.2, 1.0), ["epds"]),
-        *clip_rows(entry("d1_post", "D1", "post"), summary(0.5, 0.8), ["epds"]),
-        *clip_rows(entry("d2_pre", "D2", "pre"), summary(0.3, 0.9), ["epds"]),
+    clips = [
+        (entry("d1_pre", "D1", "pre"), summary(0.2, 1.0)),
+        (entry("d1_post", "D1", "post"), summary(0.5, 0.8)),
+        (entry("d2_pre", "D2", "pre"), summary(0.3, 0.9)),
     ]
-    clips = clips_table(rows, ["epds"])
-    assert clips["role"].tolist() == ["mother", "infant", "dyad"] * 3
-    assert clips["epds"].unique().tolist() == ["9"] and str(clips["track"].dtype) == "Int64"
     prepost = prepost_table(clips).set_index("dyad")
-    assert prepost.loc["D1", "dyad_mutual_gaze_share_change"] == pytest.approx(0.3)
+    assert prepost.loc["D1", "mutual_gaze_share_change"] == pytest.approx(0.3)
     assert prepost.loc["D1", "mother_visible_share_change"] == pytest.approx(-0.2)
-    assert prepost.loc["D1", "dyad_mutual_gaze_episodes_post"] == 2
-    assert pd.isna(prepost.loc["D2", "dyad_mutual_gaze_share_change"])
-    assert (prepost.loc["D2", "clip_pre"], prepost.loc["D2", "clip_post"]) == ("d2_pre", "")
+    assert prepost.loc["D1", "mutual_gaze_episodes_post"] == 2
+    assert pd.isna(prepost.loc["D2", "mutual_gaze_share_change"])
+    assert (prepost.loc["D2", "pre_clip"], prepost.loc["D2", "post_clip"]) == ("d2_pre", "")
+
+
+def test_the_batch_prepost_table_has_the_columns_of_export_prepost() -> None:
+    clips = [(entry("d1_pre", "D1", "pre"), summary(0.2, 1.0))]
+    figures = ClipFigures("d1_pre", "", summary_figures(summary(0.2, 1.0)))
+    assert list(prepost_table(clips).columns) == list(dyad_row("D1", {"pre": figures}))
+    assert list(prepost_table([]).columns) == list(prepost_table(clips).columns)
 
 
 def test_a_clip_without_faces_still_has_a_row() -> None:
