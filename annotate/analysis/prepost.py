@@ -8,7 +8,7 @@ each clip:
   episodes, longest, total and episodes per minute; infant gaze aversion episodes, longest,
   total and per minute; per role (mother, infant) the shares of time visible, looking at the
   partner, looking elsewhere, where it looks unknown, and smiling, and the mean absolute head
-  yaw (degrees);
+  yaw (degrees), and face-absent episodes, longest and total;
 - CARE-Index totals from the store (the clip is found by its sha256: from the video file when it
   is at hand, else from summary.json): each partner's pattern totals (0-14) and the synchrony
   score, from complete sheets (the mean when several coders scored it; `--coder` picks one), with
@@ -104,8 +104,12 @@ def summary_figures(summary: dict[str, Any]) -> dict[str, float]:
         figures[f"{kind}_per_min"] = per_min
     roles = summary.get("roles") or {}
     for role in ("mother", "infant"):
+        figures_of_role = roles.get(role) or {}
         for name in ROLE_FIGURES:
-            figures[f"{role}_{name}"] = _number((roles.get(role) or {}).get(name))
+            figures[f"{role}_{name}"] = _number(figures_of_role.get(name))
+        absent = figures_of_role.get("face_absent") or {}
+        for name in EPISODE_FIGURES:
+            figures[f"{role}_face_absent_{name}"] = _number(absent.get(name))
     return figures
 
 
