@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from annotate.coding.store import AnnotationStore
+from annotate.video import probe
 from tests.app.browser import frame_times, open_page, saved_item, stored
-from tests.app.builders import Server, project_with, quick_h264, synthetic_features
+from tests.app.builders import SAMPLES, Server, project_with, quick_h264, synthetic_features
 
 # The bar of quick_h264 moves 2 px a frame: at 320 px wide the first 160 frames are told apart
 # by its column alone.
@@ -76,3 +78,91 @@ def test_after_a_pause_the_label_and_codes_are_the_frame_shown(
         assert page.errors == []
     finally:
         server.stop()
+
+
+def synthetic_project(tmp_path: Path, name: str = "dyad_cross.mp4") -> Path:
+    project = project_with(tmp_path / "project", SAMPLES / name)
+    synthetic_features(project / name, project)
+    return project / name
+
+
+def aspect_saved(page: Any, aspect: str) -> None:
+    page.wait_for_function(
+        f"""() => document.querySelector('[data-aspect="{aspect}"] .status')
+            ?.textContent === 'saved'"""
+    )
+
+
+def stored_sheet(clip: Path) -> Any:
+    from annotate.coding.care_store import load_sheet
+
+    with AnnotationStore(clip.parent / "annotate.sqlite") as store:
+        return load_sheet(store, probe(clip).sha256, "ana")
+
+
+def test_care_notes_survive_edits_the_table_fits_and_aspects_clear(
+    browser: Any, tmp_path: Path
+) -> None:
+    clip = synthetic_project(tmp_path)
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.click('[data-tab="care"]')
+        aspect = "facial_expression"
+        row = page.locator(f'tr[data-aspect="{aspect}"]')
+        row.locator('input[data-partner="adult"][data-pattern="sensitive"]').fill("2")
+        aspect_saved(page, aspect)
+        note = page.locator(f'input.note[data-aspect="{aspect}"]')
+        note.fill("smiles, then looks away")
+        page.wait_for_function(
+            f"() => document.querySelector('tr[data-aspect=\"{aspect}\"] .status')"
+            ".textContent === 'saving…'",
+            timeout=3000,
+        )
+        aspect_saved(page, aspect)
+        # an edit of the points keeps the note
+        row.locator('input[data-partner="adult"][data-pattern="sensitive"]').fill("1.5")
+        row.locator('input[data-partner="adult"][data-pattern="controlling"]').fill("0.5")
+        aspect_saved(page, aspect)
+        page.wait_for_timeout(500)
+        scores = {s.aspect: s for s in stored_sheet(clip).aspects}
+        assert scores[aspect].note == "smiles, then looks away"
+        assert dict(scores[aspect].points)["adult"] == (
+            ("sensitive", 1.5),
+            ("controlling", 0.5),
+            ("unresponsive", 0.0),
+        )
+        page.reload()
+        page.wait_for_selector('body[data-ready="1"]', state="attached")
+        page.click('[data-tab="care"]')
+        assert page.input_value(f'input.note[data-aspect="{aspect}"]') == "smiles, then looks away"
+
+        # the whole table inside its panel at 1280x720
+        widths = page.evaluate(
+            """() => [document.getElementById('care-table').getBoundingClientRect().right,
+                      document.getElementById('side').getBoundingClientRect().right]"""
+        )
+        assert widths[0] <= widths[1]
+
+        # out-of-range points that add up are not shown as a good sum
+        other = page.locator('tr[data-aspect="vocal_expression"]')
+        other.locator('input[data-partner="adult"][data-pattern="sensitive"]').fill("3")
+        other.locator('input[data-partner="adult"][data-pattern="controlling"]').fill("-1")
+        total = other.locator("td.sum").first
+        assert total.inner_text() == "2"
+        assert "bad" in str(total.get_attribute("class"))
+        assert "not saved" in page.inner_text('tr[data-aspect="vocal_expression"] .status')
+
+        # an aspect can be cleared
+        page.click(f'button.clear[data-aspect="{aspect}"]')
+        page.wait_for_function(
+            f"() => document.querySelector('tr[data-aspect=\"{aspect}\"] .status')"
+            ".textContent === 'cleared'"
+        )
+        assert row.locator('input[data-partner="adult"][data-pattern="sensitive"]').input_value() == ""
+        assert page.input_value(f'input.note[data-aspect="{aspect}"]') == ""
+        assert page.errors == []
+    finally:
+        server.stop()
+    assert [s.aspect for s in stored_sheet(clip).aspects] == []

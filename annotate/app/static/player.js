@@ -58,7 +58,7 @@ export class Player {
   align() {
     if (this.presented === null || !this.video.paused) return;
     const k = this.frameAt(this.presented);
-    if (k !== this.frameAt(this.video.currentTime)) this.seekFrame(k);
+    if (k !== this.frameAt(this.video.currentTime)) this.video.currentTime = this.middleOf(k);
     this.refresh();
   }
 
@@ -67,6 +67,7 @@ export class Player {
   // Until SETTLE_MS have passed, codes use the presented frame; the body's data-settled says
   // when the snap is done.
   snap() {
+    if (this.video.seeking) return; // the coder moved on already (a step pauses and seeks)
     this.settled = false;
     document.body.dataset.settled = "0";
     this.align();
@@ -114,21 +115,37 @@ export class Player {
     return this.frameTime(this.currentFrame());
   }
 
+  // A seek the coder asked for ends the snap after a pause (it moves away from that frame).
+  endSnap() {
+    clearTimeout(this.settleTimer);
+    if (!this.settled) {
+      this.settled = true;
+      document.body.dataset.settled = "1";
+    }
+  }
+
   seekTime(t) {
+    this.endSnap();
     this.video.currentTime = clamp(t, 0, this.duration);
   }
 
-  // Seek into the middle of frame k, so that rounding cannot show its neighbour.
-  seekFrame(k) {
+  // The middle of frame k, so that rounding cannot show its neighbour.
+  middleOf(k) {
     k = clamp(k, 0, this.times.length - 1);
     const start = this.times[k];
     const next = k + 1 < this.times.length ? this.times[k + 1] : start + 1 / this.fps;
-    this.video.currentTime = start + (next - start) / 2;
+    return start + (next - start) / 2;
+  }
+
+  seekFrame(k) {
+    this.endSnap();
+    this.video.currentTime = this.middleOf(k);
   }
 
   step(frames) {
+    const from = this.video.paused ? this.currentFrame() : this.frameAt(this.shownTime());
     this.video.pause();
-    this.seekFrame(this.currentFrame() + frames);
+    this.seekFrame(from + frames);
   }
 
   jump(seconds) {
