@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from annotate.coding.store import AnnotationStore
 from annotate.video import probe
 from tests.app.browser import frame_times, open_page, saved_item, stored
@@ -166,3 +168,67 @@ def test_care_notes_survive_edits_the_table_fits_and_aspects_clear(
     finally:
         server.stop()
     assert [s.aspect for s in stored_sheet(clip).aspects] == []
+
+
+LANE_BOX = """([kind, tier]) => {
+    const tl = window.annotateDebug.timeline;
+    const row = tl.rowOf(kind, tier);
+    if (!row) return null;
+    const box = tl.canvas.getBoundingClientRect();
+    const view = document.getElementById('timeline-scroll').getBoundingClientRect();
+    return {top: box.top + row.y, bottom: box.top + row.y + row.h,
+            viewTop: view.top, viewBottom: view.bottom, window: window.innerHeight};
+}"""
+
+
+def eight_lanes(clip: Path) -> None:
+    """Add looks-at-partner and smile episodes of both roles to the synthetic features, so that
+    the page has the eight automatic lanes a real clip gets."""
+    from annotate import columns as C
+    from annotate.app.features import features_folder
+    from annotate.app.project import CACHE_FOLDER
+    from annotate.outputs import EPISODES_CSV
+
+    info = probe(clip)
+    path = features_folder(clip.parent / CACHE_FOLDER, info.sha256) / EPISODES_CSV
+    table = pd.read_csv(path)
+    extra = [
+        (clip.stem, kind, role, 1.0, 3.0, 2.0, 25, 75)
+        for kind in (C.LOOKING_AT_PARTNER, C.SMILE_KIND)
+        for role in ("mother", "infant")
+    ]
+    table = pd.concat([table, pd.DataFrame(extra, columns=table.columns)], ignore_index=True)
+    table.to_csv(path, index=False)
+
+
+def test_the_coders_lanes_come_first_on_a_small_screen(browser: Any, tmp_path: Path) -> None:
+    clip = synthetic_project(tmp_path)
+    eight_lanes(clip)
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        page.wait_for_selector('body[data-features="1"]', state="attached")
+        assert page.evaluate("() => window.annotateDebug.timeline.episodes.length") == 8
+        for width, height in ((1280, 720), (1366, 768)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(300)
+            lane = page.evaluate(LANE_BOX, ["tier", "infant_gaze"])
+            assert lane is not None
+            assert lane["bottom"] <= min(lane["window"], lane["viewBottom"]), (width, lane)
+            assert lane["top"] >= lane["viewTop"]
+        # the automatic lanes come after the coder's, in a group that folds away
+        rows = page.evaluate("() => window.annotateDebug.timeline.rows.map(r => r.kind)")
+        assert rows.index("tier") < rows.index("group") < rows.index("episode")
+        page.keyboard.press("Shift+A")
+        rows = page.evaluate("() => window.annotateDebug.timeline.rows.map(r => r.kind)")
+        assert "episode" not in rows and "group" in rows
+        page.reload()
+        page.wait_for_selector('body[data-features="1"]', state="attached")
+        rows = page.evaluate("() => window.annotateDebug.timeline.rows.map(r => r.kind)")
+        assert "episode" not in rows  # folded stays folded
+        page.keyboard.press("Shift+A")
+        rows = page.evaluate("() => window.annotateDebug.timeline.rows.map(r => r.kind)")
+        assert "episode" in rows
+        assert page.errors == []
+    finally:
+        server.stop()

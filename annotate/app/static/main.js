@@ -267,6 +267,7 @@ function keyHandlers({ player, overlay, timeline, actions, annotations }) {
     mutual: () => toggleLayer(overlay, player, "mutual"),
     zoom: (e) => timeline.zoom(e.key === "-" ? 1 / 1.5 : 1.5),
     fit: () => timeline.fit(),
+    automatic: () => timeline.toggleAutomatic(),
     select: (e) => actions.selectNext(e.shiftKey ? -1 : 1),
     nudgeStart: (e) => actions.nudge("start", e.code === "Period" || e.key === "." ? 1 : -1),
     nudgeEnd: (e) => actions.nudge("end", e.code === "Period" || e.key === ">" ? 1 : -1),

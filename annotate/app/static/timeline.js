@@ -1,5 +1,7 @@
-// The timeline under the video: a ruler, one lane per automatic episode kind, one lane per tier
-// of the scheme (the coder's annotations), and read-only lanes of a second coder; a playhead,
+// The timeline under the video: a ruler, one lane per tier of the scheme (the coder's
+// annotations, first, so that they are in sight on a small screen) with read-only lanes of a
+// second coder, then the automatic episode lanes in a group that folds away (click its label or
+// Shift+A; remembered in the browser); a playhead,
 // zoom (keys, Ctrl+wheel), scrolling (wheel) and click to seek or to select an annotation.
 
 import { clamp, formatTime } from "./format.js";
@@ -10,7 +12,9 @@ const EPISODE_H = 13;
 const TIER_H = 24;
 const OTHER_H = 15;
 const GAP = 3;
+const GROUP_H = 16;
 const UNSAVED = "rgba(255,255,255,0.85)";
+const FOLDED_KEY = "annotate.automaticFolded";
 
 export class Timeline {
   constructor(canvas, { scheme, player, actions }) {
@@ -23,6 +27,7 @@ export class Timeline {
     this.other = { coder: null, items: [] };
     this.view = { start: 0, pxPerSec: 0 };
     this.rows = [];
+    this.folded = readFolded();
     this.onSeek = () => {};
     canvas.addEventListener("mousedown", (event) => this.click(event));
     canvas.addEventListener("wheel", (event) => this.wheel(event), { passive: false });
@@ -52,7 +57,6 @@ export class Timeline {
       rows.push({ ...row, y, h });
       y += h + GAP;
     };
-    for (const lane of this.episodes) push({ kind: "episode", lane, label: lane.label }, EPISODE_H);
     for (const tier of this.scheme.tiers) {
       push({ kind: "tier", tier: tier.name, label: tier.name }, TIER_H);
       if (this.other.coder)
@@ -61,9 +65,29 @@ export class Timeline {
           OTHER_H,
         );
     }
+    if (this.episodes.length) {
+      const sign = this.folded ? "▸" : "▾";
+      const label = `${sign} automatic lanes (${this.episodes.length})`;
+      push({ kind: "group", label }, GROUP_H);
+      if (!this.folded)
+        for (const lane of this.episodes)
+          push({ kind: "episode", lane, label: lane.label }, EPISODE_H);
+    }
     this.rows = rows;
     this.height = y;
     this.draw();
+  }
+
+  // Fold or unfold the automatic lanes (remembered in this browser).
+  toggleAutomatic() {
+    this.folded = !this.folded;
+    try {
+      localStorage.setItem(FOLDED_KEY, this.folded ? "1" : "0");
+    } catch {
+      // storage refused (private mode): the fold lasts for this page only
+    }
+    this.layout();
+    return this.folded;
   }
 
   get dataWidth() {
@@ -117,6 +141,8 @@ export class Timeline {
     const box = this.canvas.getBoundingClientRect();
     const x = event.clientX - box.left;
     const y = event.clientY - box.top;
+    const group = this.rows.find((r) => r.kind === "group" && y >= r.y && y < r.y + r.h);
+    if (group) return this.toggleAutomatic();
     if (x < LABEL_W) return;
     const t = clamp(this.timeAt(x), 0, this.player.duration);
     const row = this.rows.find((r) => y >= r.y && y < r.y + r.h);
@@ -185,6 +211,13 @@ export class Timeline {
 
   drawRow(ctx, row, t) {
     if (row.kind === "ruler") return this.drawRuler(ctx, row);
+    if (row.kind === "group") {
+      ctx.fillStyle = "#15181d";
+      ctx.fillRect(LABEL_W, row.y, this.dataWidth + 8, row.h);
+      ctx.fillStyle = "#2c323b";
+      ctx.fillRect(LABEL_W, row.y + row.h / 2, this.dataWidth + 8, 1);
+      return;
+    }
     ctx.fillStyle = row.kind === "tier" ? "#262b33" : "#1d2127";
     ctx.fillRect(LABEL_W, row.y, this.dataWidth + 8, row.h);
     if (row.kind === "episode") {
@@ -297,9 +330,17 @@ export class Timeline {
     ctx.font = "11px sans-serif";
     for (const row of this.rows) {
       if (row.kind === "ruler") continue;
-      ctx.fillStyle = row.kind === "tier" ? "#e0e0e0" : "#9aa0a6";
+      ctx.fillStyle = row.kind === "tier" ? "#e0e0e0" : row.kind === "group" ? "#64b5f6" : "#9aa0a6";
       ctx.fillText(row.label, 6, row.y + row.h - (row.kind === "tier" ? 8 : 3), LABEL_W - 10);
     }
+  }
+}
+
+function readFolded() {
+  try {
+    return localStorage.getItem(FOLDED_KEY) === "1";
+  } catch {
+    return false;
   }
 }
 
