@@ -31,13 +31,13 @@ from annotate.coding.backup import open_with_backup
 from annotate.coding.care_index import CareIndexConfig, CareSheet
 from annotate.coding.care_store import load_sheet, set_aspect
 from annotate.coding.clips import ClipRef
-from annotate.coding.records import Annotation
+from annotate.coding.records import OPEN_ATTR, Annotation, attrs_from_json
 from annotate.coding.schemes import Scheme
 from annotate.coding.store import AnnotationStore, StoredAnnotation
 from annotate.errors import AnnotateError
 
 T = TypeVar("T")
-EDITABLE = ("start_s", "end_s", "code", "value", "note")
+EDITABLE = ("start_s", "end_s", "code", "value", "note", "open")
 # Two lookups in the store's owner indexes (annotate.coding.store_db), not a scan of the history:
 # the latest change that left a row of (clip, coder), and the latest that made one.
 _REVISION = """
@@ -80,6 +80,7 @@ def annotation_json(stored: StoredAnnotation) -> dict[str, Any]:
         "end_s": a.end_s,
         "value": a.value,
         "note": a.note,
+        "open": a.is_open,
         "created": stored.created,
         "updated": stored.updated,
     }
@@ -88,7 +89,11 @@ def annotation_json(stored: StoredAnnotation) -> dict[str, Any]:
 def _row_json(row: Mapping[str, Any]) -> dict[str, Any]:
     """An annotation as the page reads it, from a row snapshot of the store's history."""
     names = ("id", "coder", "tier", "code", "start_s", "end_s", "value", "note")
-    return {name: row[name] for name in (*names, "created", "updated")}
+    attrs = attrs_from_json(str(row.get("attrs") or ""))
+    opened = dict(attrs).get(OPEN_ATTR) == "1"
+    return {**{name: row[name] for name in names}, "open": opened} | {
+        name: row[name] for name in ("created", "updated")
+    }
 
 
 def care_config_json(config: CareIndexConfig) -> dict[str, Any]:
@@ -285,6 +290,8 @@ class CodingService:
             value=str(fields.get("value", "")),
             note=str(fields.get("note", "")),
         )
+        if fields.get("open"):
+            annotation = annotation.with_attrs(**{OPEN_ATTR: "1"})
         stored = self._store.add(
             annotation, self.scheme, clip=clip, who=self.coder, change_key=change_key
         )

@@ -2,9 +2,12 @@
 
     GET    /api/clip/annotations?clip=NAME[&coder=OTHER]   annotations and the revision
     POST   /api/clip/annotations?clip=NAME                 {revision, tier, code, start_s[, end_s,
-                                                            value, note]} -> 201
+                                                            value, note, open]} -> 201
     PATCH  /api/clip/annotations/ID?clip=NAME              {revision, start_s?, end_s?, code?,
-                                                            value?, note?}
+                                                            value?, note?, open?}
+
+`open: true` marks a state started and not ended yet (its end is its start until it is ended
+with `open: false`); a closed state of zero length is not open.
     DELETE /api/clip/annotations/ID?clip=NAME&revision=N
     GET    /api/clip/care?clip=NAME                        the coder's CARE-Index sheet
     PUT    /api/clip/care/ASPECT?clip=NAME                 {revision, points, note?}
@@ -87,6 +90,7 @@ async def add_annotation(request: Request) -> Response:
         "end_s": body.number("end_s", required=False),
         "value": body.text("value") or "",
         "note": body.text("note") or "",
+        "open": bool(body.flag("open")),
     }
     body.done()
     if fields["end_s"] is None:
@@ -124,6 +128,8 @@ async def update_annotation(request: Request) -> Response:
     for name in ("value", "note"):
         if body.has(name):
             changes[name] = body.text(name)
+    if body.has("open"):
+        changes["open"] = body.flag("open")
     body.done()
     if not changes:
         raise BadRequestError(f"nothing to change (fields: {', '.join(EDITABLE)})")

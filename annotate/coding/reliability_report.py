@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from annotate.coding.care_index import CareIndexConfig
 from annotate.coding.care_store import load_sheet
-from annotate.coding.records import Annotation
+from annotate.coding.records import Annotation, open_states_message
 from annotate.coding.reliability import (
     EventAgreement,
     Kappa,
@@ -135,6 +135,9 @@ def _compare_clip(
     ]
     a = [x for x in mine if x.coder == report.coder_a]
     b = [x for x in mine if x.coder == report.coder_b]
+    unfinished = open_states_message(a + b, name)
+    if unfinished:
+        raise StoreError(unfinished, store.path)
     duration = clip.duration_s or max((x.end_s for x in a + b), default=0.0)
     if not clip.duration_s:
         report.notes.append(
@@ -203,7 +206,8 @@ def compare_coders(
     """Compare two coders on the given clips (default: every clip both of them coded).
 
     Raises:
-        StoreError: the coders are the same, or no clip has annotations or sheets of both.
+        StoreError: the coders are the same, no clip has annotations or sheets of both, or a
+            state of theirs is open (started in the coding tool, not ended).
     """
     if coder_a == coder_b:
         raise StoreError(f"compare two different coders (got {coder_a} twice)", store.path)

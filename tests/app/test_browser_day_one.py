@@ -68,7 +68,6 @@ def test_after_a_pause_the_label_and_codes_are_the_frame_shown(
             shown = page.evaluate(PICTURE_FRAME)
             label = int(page.inner_text("#frame").split()[1])
             if label != shown:
-
                 wrong.append((attempt, label, shown))
             page.keyboard.press("k")  # a point code at the frame on screen
             pictures.append(shown)
@@ -162,7 +161,8 @@ def test_care_notes_survive_edits_the_table_fits_and_aspects_clear(
             f"() => document.querySelector('tr[data-aspect=\"{aspect}\"] .status')"
             ".textContent === 'cleared'"
         )
-        assert row.locator('input[data-partner="adult"][data-pattern="sensitive"]').input_value() == ""
+        sensitive = row.locator('input[data-partner="adult"][data-pattern="sensitive"]')
+        assert sensitive.input_value() == ""
         assert page.input_value(f'input.note[data-aspect="{aspect}"]') == ""
         assert page.errors == []
     finally:
@@ -232,3 +232,61 @@ def test_the_coders_lanes_come_first_on_a_small_screen(browser: Any, tmp_path: P
         assert page.errors == []
     finally:
         server.stop()
+
+
+def test_open_states_are_flagged_and_refused_by_exports(browser: Any, tmp_path: Path) -> None:
+    from annotate.coding.clips import ClipRef
+    from annotate.coding.records import Annotation
+    from annotate.coding.scheme_files import find_scheme
+    from annotate.errors import InterchangeError
+    from annotate.interchange.store_files import export_clip
+
+    clip = synthetic_project(tmp_path)
+    database = clip.parent / "annotate.sqlite"
+    with AnnotationStore(database) as store:  # a closed state of zero length, as imported
+        zero = Annotation("", "ana", "infant", "cries", 2.0, 2.0)
+        store.add(zero, find_scheme("care_clip"), clip=ClipRef.from_video(clip))
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        cries = page.locator('#annotation-list li[data-code="cries"]')
+        assert cries.get_attribute("data-open") == "0"
+        assert page.is_hidden("#open-states")
+        for _ in range(10):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("1")  # at_mother starts: open
+        item = saved_item(page, "at_mother")
+        assert item.get_attribute("data-open") == "1"
+        assert "1 open state" in page.inner_text("#open-states")
+        found = stored(database, lambda a: any(s.annotation.is_open for s in a))
+        assert [s.annotation.code for s in found if s.annotation.is_open] == ["at_mother"]
+        with AnnotationStore(database) as store:
+            try:
+                export_clip(store, ClipRef.from_video(clip), tmp_path / "out.eaf")
+            except InterchangeError as error:
+                assert "not ended" in str(error) and "at_mother" in str(error)
+            else:
+                raise AssertionError("an open state was exported")
+        assert not (tmp_path / "out.eaf").exists()
+
+        # leaving the clip with an open state: the page asks first
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+        page.evaluate("() => { location.hash = '#clip=elsewhere.mp4'; }")
+        page.wait_for_timeout(500)
+        assert dialogs == ["confirm"]
+        assert page.inner_text("#clip-name") == clip.name
+
+        page.keyboard.press("Shift+ArrowRight")
+        page.keyboard.press("1")  # ends it
+        page.wait_for_selector('#annotation-list li[data-code="at_mother"][data-open="0"]')
+        assert page.is_hidden("#open-states")
+        found = stored(database, lambda a: not any(s.annotation.is_open for s in a))
+        at_mother = next(s.annotation for s in found if s.annotation.code == "at_mother")
+        assert at_mother.end_s > at_mother.start_s and not at_mother.is_open
+        assert page.errors == []
+    finally:
+        server.stop()
+    with AnnotationStore(database) as store:
+        _, count = export_clip(store, ClipRef.from_video(clip), tmp_path / "out.eaf")
+    assert count == 2

@@ -1,7 +1,8 @@
 // What the coder's keys do to annotations: a point code marks the frame on screen; a state code
 // starts there and, pressed again (or another state of its exclusive tier pressed), ends there.
 // A selected annotation can be nudged by frames, given another code, or deleted.
-// A state not yet ended is stored with end = start (the page shows it as open).
+// A state not yet ended is stored open (open: true, end = start) and shown as open on the
+// timeline and in the list; a closed state of zero length is not open.
 
 import { formatTime } from "./format.js";
 
@@ -28,7 +29,7 @@ export class Actions {
   }
 
   isOpen(item) {
-    return this.isState(item) && item.end_s === item.start_s;
+    return this.isState(item) && Boolean(item.open);
   }
 
   openStates(tierName) {
@@ -41,7 +42,7 @@ export class Actions {
     if (!tier || !tier.exclusive) return null;
     return this.annotations
       .list()
-      .filter((a) => a !== except && a.tier === tierName && this.isState(a) && a.end_s > a.start_s)
+      .filter((a) => a !== except && a.tier === tierName && this.isState(a) && !this.isOpen(a))
       .find((a) =>
         end === start ? a.start_s <= start && start < a.end_s : start < a.end_s && a.start_s < end,
       );
@@ -78,8 +79,14 @@ export class Actions {
       );
     let made = null;
     this.annotations.action(() => {
-      for (const other of others) this.annotations.update(other, { end_s: t });
-      made = this.annotations.add({ tier: tierName, code: code.name, start_s: t, end_s: t });
+      for (const other of others) this.annotations.update(other, { end_s: t, open: false });
+      made = this.annotations.add({
+        tier: tierName,
+        code: code.name,
+        start_s: t,
+        end_s: t,
+        open: true,
+      });
     });
     return this.select(made);
   }
@@ -94,8 +101,13 @@ export class Actions {
       return this.refuse(
         `${item.code} would overlap ${blocking.code}; states on ${item.tier} are exclusive`,
       );
-    this.annotations.action(() => this.annotations.update(item, { end_s: t }));
+    this.annotations.action(() => this.annotations.update(item, { end_s: t, open: false }));
     return this.select(item);
+  }
+
+  // Every open state of the coder on this clip.
+  allOpen() {
+    return this.annotations.list().filter((a) => this.isOpen(a));
   }
 
   select(item) {

@@ -13,7 +13,7 @@
 
 import { ApiError, clipQuery, get, request } from "./api.js";
 
-const FIELDS = ["tier", "code", "start_s", "end_s", "value", "note"];
+const FIELDS = ["tier", "code", "start_s", "end_s", "value", "note", "open"];
 const RETRY_MS = 2000;
 const RETRY_MAX_MS = 30000;
 let nextKey = 1;
@@ -92,7 +92,15 @@ export class Annotations extends EventTarget {
   }
 
   add(fields) {
-    const item = { key: nextKey++, id: null, coder: this.coder, value: "", note: "", ...fields };
+    const item = {
+      key: nextKey++,
+      id: null,
+      coder: this.coder,
+      value: "",
+      note: "",
+      open: false,
+      ...fields,
+    };
     item.pending = 0;
     item.removed = false;
     this.items.push(item);

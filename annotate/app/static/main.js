@@ -175,10 +175,20 @@ function wireSaving({ annotations, actions, panel, timeline, care }) {
           : SAVE_TEXT[state];
   };
   annotations.addEventListener("status", refresh);
+  const openNote = $("open-states");
   annotations.addEventListener("change", () => {
     panel.render();
     timeline.own = annotations.list();
     timeline.draw();
+    const open = actions.allOpen();
+    openNote.hidden = !open.length;
+    openNote.textContent = open.length
+      ? `${open.length} open state${open.length > 1 ? "s" : ""}: ${open.map((a) => `${a.code} ${formatTime(a.start_s)}`).join(", ")}`
+      : "";
+  });
+  // Leaving the clip (reload, close, another clip) with a state not ended: the browser asks.
+  window.addEventListener("beforeunload", (event) => {
+    if (actions.allOpen().length) event.preventDefault();
   });
   annotations.addEventListener("reloaded", () => {
     actions.select(null);
@@ -289,7 +299,16 @@ function keyHandlers({ player, overlay, timeline, actions, annotations }) {
   };
 }
 
-window.addEventListener("hashchange", () => location.reload());
+window.addEventListener("hashchange", (event) => {
+  const open = window.annotateDebug?.actions?.allOpen() || [];
+  const leave =
+    !open.length ||
+    window.confirm(
+      `${open.length} state(s) started and not ended on this clip (exports and reliability refuse them). Leave anyway?`,
+    );
+  if (leave) location.reload();
+  else history.replaceState(null, "", event.oldURL);
+});
 main().catch((error) => {
   showStatus($("fatal"), `Cannot open: ${error.message}`);
   document.body.dataset.ready = "error";

@@ -129,19 +129,28 @@ export class Panel {
     });
   }
 
+  // One line per annotation: start, end (states), tier, code, modifiers and note; an open state
+  // is flagged; the selected one is scrolled into view.
   renderList() {
     const items = this.actions.ownSorted();
+    let chosen = null;
     this.list.replaceChildren(
-      ...items.map((a) =>
-        el(
+      ...items.map((a) => {
+        const open = this.actions.isOpen(a);
+        const state = this.actions.isState(a);
+        const end = open ? " → (open)" : state ? `–${formatTime(a.end_s)}` : "";
+        const extra = [a.value, a.note].filter(Boolean).join(" · ");
+        const item = el(
           "li",
           {
-            class: `${a === this.actions.selected ? "selected" : ""} ${a.pending ? "pending" : "stored"}`,
+            class: `${a === this.actions.selected ? "selected" : ""} ${a.pending ? "pending" : "stored"} ${open ? "open" : ""}`,
+            title: open ? "started, not ended: press its key again to end it" : "",
             dataset: {
               tier: a.tier,
               code: a.code,
               start: a.start_s,
               end: a.end_s,
+              open: open ? "1" : "0",
               saved: a.pending ? "0" : "1",
             },
             onclick: () => {
@@ -151,10 +160,14 @@ export class Panel {
             },
           },
           el("span", { class: "swatch", style: `background:${this.colour(a)}` }),
-          `${formatTime(a.start_s)} ${a.tier} ${a.code}${this.actions.isOpen(a) ? " (open)" : ""}`,
-        ),
-      ),
+          `${formatTime(a.start_s)}${end} ${a.tier} ${a.code}`,
+          extra ? el("span", { class: "extra" }, ` ${extra}`) : null,
+        );
+        if (a === this.actions.selected) chosen = item;
+        return item;
+      }),
     );
+    chosen?.scrollIntoView({ block: "nearest" });
   }
 
   colour(a) {

@@ -14,6 +14,7 @@ const OTHER_H = 15;
 const GAP = 3;
 const GROUP_H = 16;
 const UNSAVED = "rgba(255,255,255,0.85)";
+const OPEN_COLOUR = "#ffb300";
 const FOLDED_KEY = "annotate.automaticFolded";
 
 export class Timeline {
@@ -274,8 +275,15 @@ export class Timeline {
       ctx.setLineDash([]);
     }
     if (open) {
-      ctx.fillStyle = "#fff";
-      ctx.fillText("▶", this.xOf(end) + 2, y + h - 5);
+      // Open (started, not ended): an amber outline and an arrow at the playhead.
+      ctx.strokeStyle = OPEN_COLOUR;
+      ctx.lineWidth = 2;
+      ctx.setLineDash([4, 3]);
+      ctx.strokeRect(x0 + 1, y + 1, Math.max(w - 2, 2), h - 2);
+      ctx.setLineDash([]);
+      ctx.fillStyle = OPEN_COLOUR;
+      ctx.font = "11px sans-serif";
+      ctx.fillText("▶ open", this.xOf(end) + 3, y + h - 6);
     }
     if (a === this.actions.selected) {
       ctx.strokeStyle = "#ffffff";
