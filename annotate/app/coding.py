@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from annotate.coding.backup import open_with_backup
 from annotate.coding.care_index import CareIndexConfig, CareSheet
 from annotate.coding.care_store import load_sheet, set_aspect
+from annotate.coding.clip_roles import clip_roles, set_roles_swapped
 from annotate.coding.clips import ClipRef
 from annotate.coding.records import OPEN_ATTR, Annotation, attrs_from_json
 from annotate.coding.schemes import Scheme
@@ -208,6 +209,28 @@ class CodingService:
         found = {s.annotation.coder for s in self._store.annotations(clip_sha256=clip.sha256)}
         return sorted(found)
 
+    def roles(self, clip: ClipRef) -> dict[str, Any]:
+        """Whether the clip's mother and infant are swapped, by whom and when."""
+        roles = clip_roles(self._store, clip.sha256)
+        return {"swapped": roles.swapped, "by": roles.coder, "at": roles.updated}
+
+    def set_roles(
+        self, clip: ClipRef, revision: int, swapped: bool, change_key: str | None = None
+    ) -> Saved:
+        """Record this coder's word that the clip's mother and infant are (not) swapped, once
+        per change key.
+
+        Raises:
+            StaleRevisionError: the revision is behind.
+            ChangeKeyError: the key is stored for another change.
+        """
+        replayed = self._replay(clip, change_key, "roles")
+        if replayed is not None:
+            return replayed
+        self._check(clip, revision)
+        set_roles_swapped(self._store, clip, swapped, coder=self.coder, change_key=change_key)
+        return Saved(self._written(clip), self.roles(clip))
+
     def sheet(self, clip: ClipRef) -> dict[str, Any]:
         """This coder's CARE-Index sheet of the clip, with the revision."""
         sheet = load_sheet(self._store, clip.sha256, self.coder)
@@ -237,7 +260,9 @@ class CodingService:
                 f"change key {change_key} belongs to another change (batch {found.batch_id}, "
                 f"{found.kind} by {found.coder}); the page must make a new key per change"
             )
-        if kind == "care":
+        if kind == "roles":
+            body = self.roles(clip)
+        elif kind == "care":
             body = care_sheet_json(load_sheet(self._store, clip.sha256, self.coder), self.care)
         elif kind == "delete":
             body = {"id": found.rows[0][1]}

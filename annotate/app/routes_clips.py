@@ -7,7 +7,8 @@
     POST /api/clip/prepare?clip=    start making what it lacks (proxy, features)
     GET  /api/clip/status?clip=     progress of those
     GET  /api/clip/video?clip=      the video the page plays (byte ranges for seeking)
-    GET  /api/clip/features?clip=   overlays and episode lanes (404 until extracted)
+    GET  /api/clip/features?clip=   overlays and episode lanes (404 until extracted), with mother
+                                    and infant swapped when a coder said so (PUT /api/clip/roles)
 
 A clip is named by `clip=`, its path relative to the project folder; names that are not the
 project's clips are refused (annotate.app.project).
@@ -25,6 +26,7 @@ from starlette.routing import Route
 
 import annotate
 from annotate.app.coding import care_config_json
+from annotate.app.features import swap_roles
 from annotate.app.project import NotInProjectError
 from annotate.app.tool import Tool
 from annotate.coding.schemes import Scheme
@@ -121,6 +123,7 @@ async def clip(request: Request) -> Response:
     times = await run_in_threadpool(tool.frame_times, info)
     status = await run_in_threadpool(tool.status, info)
     coders = await tool.coding.run(tool.coding.coders, ref)
+    roles = await tool.coding.run(tool.coding.roles, ref)
     body = {
         "name": clip_name(request),
         "sha256": info.sha256,
@@ -132,6 +135,7 @@ async def clip(request: Request) -> Response:
         "codec": info.codec,
         "frame_times": times,
         "coders": coders,
+        "roles": roles,
         **status,
     }
     return JSONResponse(body, headers=NO_STORE)
@@ -169,6 +173,10 @@ async def features(request: Request) -> Response:
     document = await run_in_threadpool(tool.features, info)
     if document is None:
         return JSONResponse({"error": "this clip has no features yet"}, status_code=404)
+    ref = await run_in_threadpool(tool.project.clip_ref, clip_name(request))
+    roles = await tool.coding.run(tool.coding.roles, ref)
+    if roles["swapped"]:
+        document = swap_roles(document)
     return JSONResponse(document, headers=NO_STORE)
 
 

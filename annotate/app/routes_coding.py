@@ -11,6 +11,8 @@ with `open: false`); a closed state of zero length is not open.
     DELETE /api/clip/annotations/ID?clip=NAME&revision=N
     GET    /api/clip/care?clip=NAME                        the coder's CARE-Index sheet
     PUT    /api/clip/care/ASPECT?clip=NAME                 {revision, points, note?}
+    PUT    /api/clip/roles?clip=NAME                       {revision, swapped}: mother and infant
+                                                            swapped for the clip (this coder's word)
 
 Every write names the revision the page last saw and answers with the new one; a stale revision
 is refused with 409 (annotate.app.coding). The answer comes only after the store has committed
@@ -174,6 +176,20 @@ async def set_care_aspect(request: Request) -> Response:
     return _saved(saved)
 
 
+async def set_roles(request: Request) -> Response:
+    """Swap (or swap back) the clip's mother and infant, recorded as this coder's word."""
+    coding = tool_of(request).coding
+    body = await read_json(request)
+    revision = body.integer("revision", minimum=0)
+    swapped = body.flag("swapped")
+    body.done()
+    if swapped is None:
+        raise BadRequestError("'swapped' (true or false) is required")
+    key = change_key(request)
+    ref = await _ref(request)
+    return _saved(await coding.run(coding.set_roles, ref, revision, swapped, key))
+
+
 ROUTES = [
     Route("/api/clip/annotations", list_annotations, methods=["GET"]),
     Route("/api/clip/annotations", add_annotation, methods=["POST"]),
@@ -181,4 +197,5 @@ ROUTES = [
     Route("/api/clip/annotations/{annotation_id}", delete_annotation, methods=["DELETE"]),
     Route("/api/clip/care", care_sheet, methods=["GET"]),
     Route("/api/clip/care/{aspect}", set_care_aspect, methods=["PUT"]),
+    Route("/api/clip/roles", set_roles, methods=["PUT"]),
 ]

@@ -290,3 +290,69 @@ def test_open_states_are_flagged_and_refused_by_exports(browser: Any, tmp_path: 
     with AnnotationStore(database) as store:
         _, count = export_clip(store, ClipRef.from_video(clip), tmp_path / "out.eaf")
     assert count == 2
+
+
+def exported_timeline(clip: Path, out: Path) -> pd.DataFrame:
+    """The clip's timeline as `annotate export timeline` writes it (long CSV), with features."""
+    from annotate.analysis.runs import export_timeline
+    from annotate.analysis.sources import SourceOptions
+    from annotate.app.features import features_folder
+    from annotate.app.project import CACHE_FOLDER
+    from annotate.mechanisms import load_mechanisms
+
+    folder = features_folder(clip.parent / CACHE_FOLDER, probe(clip).sha256)
+    options = SourceOptions(db=clip.parent / "annotate.sqlite", features=folder)
+    export_timeline(clip, out, load_mechanisms(), options)
+    return pd.read_csv(out)
+
+
+def test_one_key_swaps_mother_and_infant_and_the_exports_follow(
+    browser: Any, tmp_path: Path
+) -> None:
+    from annotate.coding.clip_roles import clip_roles
+
+    clip = synthetic_project(tmp_path)
+    eight_lanes(clip)
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        page.wait_for_selector('body[data-features="1"]', state="attached")
+        page.keyboard.press("k")  # the coder's own code: makes the database, and is not swapped
+        saved_item(page, "kisses")
+        before = exported_timeline(clip, tmp_path / "before.csv")
+        lanes = "() => window.annotateDebug.timeline.episodes.map(l => l.id)"
+        assert "infant_gaze_aversion/infant" in page.evaluate(lanes)
+        sides = """() => Object.fromEntries(window.annotateDebug.overlay.features.roles
+                      .map(r => [r.role, r.x.find(v => v !== null)]))"""
+        assert page.evaluate(sides) == {"mother": 0.15, "infant": 0.6}
+
+        page.keyboard.press("Shift+R")
+        page.wait_for_selector('body[data-roles-swapped="1"]', state="attached")
+        assert page.get_attribute("#roles", "data-swapped") == "1"
+        swapped_lanes = page.evaluate(lanes)
+        assert "mother_gaze_aversion/mother" in swapped_lanes
+        assert "infant_gaze_aversion/infant" not in swapped_lanes
+        assert page.evaluate(sides) == {"mother": 0.6, "infant": 0.15}
+        with AnnotationStore(clip.parent / "annotate.sqlite") as store:
+            roles = clip_roles(store, probe(clip).sha256)
+        assert roles.swapped and roles.coder == "ana"
+
+        after = exported_timeline(clip, tmp_path / "after.csv")
+        page.reload()  # the swap holds after a reload
+        page.wait_for_selector('body[data-roles-swapped="1"]', state="attached")
+        assert page.get_attribute("#roles", "data-swapped") == "1"
+        assert page.errors == []
+    finally:
+        server.stop()
+
+    def automatic(table: pd.DataFrame) -> set[tuple[str, str]]:
+        rows = table[table["source"] == "automatic"]
+        return set(zip(rows["who"], rows["label"], strict=True))
+
+    assert ("infant", "infant_gaze_aversion") in automatic(before)
+    assert ("mother", "mother_gaze_aversion") in automatic(after)
+    assert ("infant", "infant_gaze_aversion") not in automatic(after)
+    assert ("mother", "face_absent") in automatic(after)  # the infant's absences, now hers
+    assert ("mother", "face_absent") not in automatic(before)
+    manual = before[before["source"] == "manual"]
+    assert manual.equals(after[after["source"] == "manual"])  # the coder's codes stay as coded

@@ -160,6 +160,11 @@ export class Annotations extends EventTarget {
     this.enqueue({ kind: "care", aspect, points, note, done });
   }
 
+  // The clip's roles (mother and infant swapped or not), in the same queue too.
+  saveRoles(swapped, done) {
+    this.enqueue({ kind: "roles", swapped, done });
+  }
+
   enqueue(op) {
     op.key = changeKey();
     if (op.item) op.item.pending += 1;
@@ -217,12 +222,15 @@ export class Annotations extends EventTarget {
       const target = `/api/clip/annotations/${op.item.id}${clipQuery(this.clip, { revision })}`;
       return request("DELETE", target, undefined, key);
     }
+    if (op.kind === "roles") {
+      return request("PUT", `/api/clip/roles${query}`, { revision, swapped: op.swapped }, key);
+    }
     const target = `/api/clip/care/${encodeURIComponent(op.aspect)}${query}`;
     return request("PUT", target, { revision, points: op.points, note: op.note }, key);
   }
 
   settle(op, answer) {
-    if (op.kind === "care") {
+    if (op.kind === "care" || op.kind === "roles") {
       op.done?.(answer, null);
       return;
     }
@@ -250,7 +258,7 @@ export class Annotations extends EventTarget {
       return;
     }
     this.retries = 0;
-    if (op.kind === "care" && error.status !== 409) {
+    if ((op.kind === "care" || op.kind === "roles") && error.status !== 409) {
       this.queue.shift();
       op.done?.(null, error.message);
       return;
@@ -275,7 +283,7 @@ export class Annotations extends EventTarget {
         ? "this clip was changed elsewhere (another tab or program); the stored state is shown"
         : error.message;
     this.problem = { kind: error.status === 409 ? "conflict" : "refused", message: why, lost };
-    if (op.kind === "care") op.done?.(null, why);
+    if (op.kind === "care" || op.kind === "roles") op.done?.(null, why);
     this.load()
       .then(() => this.emit("reloaded"))
       .catch(() => {});

@@ -90,6 +90,7 @@ async function openClip(session, name) {
   wireSaving(ui);
   wireControls(ui);
   wireOtherCoder(ui);
+  showRoles(clip.roles);
   const keyboard = new Keyboard(session.scheme, keyHandlers(ui));
   $("help").replaceChildren(keyboard.help());
 
@@ -151,6 +152,7 @@ function loadFeatures({ name, clip, overlay, timeline, player }) {
     overlay.setFeatures(features);
     timeline.setEpisodes(features.lanes);
     player.refresh();
+    document.body.dataset.rolesSwapped = features.roles_swapped ? "1" : "0";
     document.body.dataset.features = "1";
   };
   if (clip.features.state === "done") return { first: show() };
@@ -255,7 +257,39 @@ function toggleLayer(overlay, player, layer) {
   if (box) box.checked = on;
 }
 
-function keyHandlers({ player, overlay, timeline, actions, annotations }) {
+// The clip's roles: shown in the header; Shift+R (or the button) swaps mother and infant for the
+// clip, stored as this coder's word; the overlays and lanes are loaded again, swapped.
+function showRoles(roles) {
+  const button = $("roles");
+  button.dataset.swapped = roles.swapped ? "1" : "0";
+  button.textContent = roles.swapped ? "roles swapped" : "swap roles";
+  button.title = roles.swapped
+    ? `mother and infant swapped by ${roles.by} (${roles.at}); Shift+R: back`
+    : "swap mother and infant for this clip (Shift+R)";
+}
+
+function swapRoles(ui) {
+  const { clip, annotations } = ui;
+  const wanted = !clip.roles.swapped;
+  annotations.saveRoles(wanted, (answer, error) => {
+    if (error) return notify(`roles not changed: ${error}`, "warn");
+    clip.roles = answer;
+    showRoles(answer);
+    notify(answer.swapped ? "mother and infant swapped for this clip" : "roles as found");
+    if (document.body.dataset.features === "1") reloadFeatures(ui);
+  });
+}
+
+async function reloadFeatures({ name, overlay, timeline, player }) {
+  const features = await get(`/api/clip/features${clipQuery(name)}`);
+  overlay.setFeatures(features);
+  timeline.setEpisodes(features.lanes);
+  player.refresh();
+  document.body.dataset.rolesSwapped = features.roles_swapped ? "1" : "0";
+}
+
+function keyHandlers(ui) {
+  const { player, overlay, timeline, actions, annotations } = ui;
   const right = (e) => e.key === "ArrowRight" || e.key === "PageDown" || e.key === "+";
   return {
     code: (tier, code) => actions.codeKey(tier, code),
@@ -278,6 +312,7 @@ function keyHandlers({ player, overlay, timeline, actions, annotations }) {
     zoom: (e) => timeline.zoom(e.key === "-" ? 1 / 1.5 : 1.5),
     fit: () => timeline.fit(),
     automatic: () => timeline.toggleAutomatic(),
+    roles: () => swapRoles(ui),
     select: (e) => actions.selectNext(e.shiftKey ? -1 : 1),
     nudgeStart: (e) => actions.nudge("start", e.code === "Period" || e.key === "." ? 1 : -1),
     nudgeEnd: (e) => actions.nudge("end", e.code === "Period" || e.key === ">" ? 1 : -1),
