@@ -356,3 +356,47 @@ def test_one_key_swaps_mother_and_infant_and_the_exports_follow(
     assert ("mother", "face_absent") not in automatic(before)
     manual = before[before["source"] == "manual"]
     assert manual.equals(after[after["source"] == "manual"])  # the coder's codes stay as coded
+
+
+def test_smaller_faults_duplicates_backspace_and_the_badge_after_a_conflict(
+    browser: Any, tmp_path: Path
+) -> None:
+    clip = synthetic_project(tmp_path)
+    database = clip.parent / "annotate.sqlite"
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("k")
+        saved_item(page, "kisses")
+        page.keyboard.press("k")  # the same point on the same frame: refused
+        toast = page.wait_for_selector(".toast.warn")
+        assert "already" in toast.inner_text()
+        assert len(stored(database, lambda a: len(a) == 1)) == 1
+
+        dialogs: list[str] = []
+
+        def dismiss(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", dismiss)
+        page.keyboard.press("Escape")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Backspace")  # asks, and the coder says no
+        assert dialogs and "Delete mother kisses" in dialogs[0]
+        assert page.locator('#annotation-list li[data-code="kisses"]').count() == 1
+        page.keyboard.press("Delete")  # deletes at once
+        assert stored(database, lambda a: not a) == []
+
+        # a conflict: the stored state is shown again, and the badge is not left red
+        other = open_page(browser, server.url)
+        other.keyboard.press("v")
+        saved_item(other, "vocalises")
+        page.keyboard.press("i")
+        page.wait_for_selector(".toast.warn >> text=changed elsewhere")
+        saved_item(page, "vocalises")
+        page.wait_for_selector('#save-state[data-state="saved"]')
+        assert page.errors == []
+    finally:
+        server.stop()

@@ -56,6 +56,13 @@ export class Actions {
   codeKey(tierName, code) {
     const t = this.player.now();
     if (code.type === "point") {
+      const twin = this.annotations
+        .list()
+        .find((a) => a.tier === tierName && a.code === code.name && a.start_s === t);
+      if (twin) {
+        this.select(twin);
+        return this.refuse(`${code.name} is coded at ${formatTime(t)} already`);
+      }
       let made = null;
       this.annotations.action(() => {
         made = this.annotations.add({ tier: tierName, code: code.name, start_s: t, end_s: t });

@@ -203,7 +203,7 @@ export class Annotations extends EventTarget {
     this.refused = null;
     this.problem = { kind: "refused", message, lost };
     this.load()
-      .then(() => this.emit("reloaded"))
+      .then(() => this.reloaded())
       .catch(() => {});
   }
 
@@ -285,8 +285,17 @@ export class Annotations extends EventTarget {
     this.problem = { kind: error.status === 409 ? "conflict" : "refused", message: why, lost };
     if (op.kind === "care" || op.kind === "roles") op.done?.(null, why);
     this.load()
-      .then(() => this.emit("reloaded"))
+      .then(() => this.reloaded())
       .catch(() => {});
+  }
+
+  // The stored state is shown again: what the page shows is what is stored, so the badge is no
+  // longer red; the message (what was not saved) goes to the page, which keeps it in sight.
+  reloaded() {
+    const problem = this.problem;
+    this.problem = null;
+    this.emit("status");
+    this.emit("reloaded", problem);
   }
 
   // After the coder saw the message: keep the reloaded state and carry on.

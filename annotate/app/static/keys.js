@@ -68,7 +68,7 @@ const HELP = {
   select: "select next / previous annotation",
   nudgeStart: "selected: start one frame earlier / later",
   nudgeEnd: "selected: end one frame earlier / later",
-  delete: "selected: delete",
+  delete: "selected: delete (Backspace asks first; Ctrl+Z brings it back)",
   editCode: "selected: change its code",
   undo: "undo",
   redo: "redo",

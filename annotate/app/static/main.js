@@ -21,10 +21,14 @@ const SAVE_TEXT = {
   error: "Not saved",
 };
 
-function notify(message, level = "info") {
-  const item = el("div", { class: `toast ${level}` }, message);
+// A message at the bottom right, over the side panel (clear of the video and the lanes); a sticky one (changes that were
+// not saved) stays until clicked or Escape.
+function notify(message, level = "info", { sticky = false } = {}) {
+  const item = el("div", { class: `toast ${level}`, title: "click to close" }, message);
+  item.addEventListener("click", () => item.remove());
+  if (sticky) item.dataset.sticky = "1";
   $("toasts").append(item);
-  setTimeout(() => item.remove(), level === "info" ? 3000 : 6000);
+  if (!sticky) setTimeout(() => item.remove(), level === "info" ? 3000 : 6000);
 }
 
 async function main() {
@@ -192,13 +196,15 @@ function wireSaving({ annotations, actions, panel, timeline, care }) {
   window.addEventListener("beforeunload", (event) => {
     if (actions.allOpen().length) event.preventDefault();
   });
-  annotations.addEventListener("reloaded", () => {
+  annotations.addEventListener("reloaded", (event) => {
     actions.select(null);
     care.load().catch(() => {});
-    const lost = annotations.problem?.lost || 0;
+    const problem = event.detail || {};
+    const lost = problem.lost || 0;
     notify(
-      `${annotations.problem?.message || "reloaded"}${lost ? `; ${lost} change(s) were not saved` : ""}`,
+      `${problem.message || "reloaded"}${lost ? `; ${lost} change(s) were not saved` : ""}`,
       "warn",
+      { sticky: true },
     );
   });
   refresh();
@@ -316,7 +322,15 @@ function keyHandlers(ui) {
     select: (e) => actions.selectNext(e.shiftKey ? -1 : 1),
     nudgeStart: (e) => actions.nudge("start", e.code === "Period" || e.key === "." ? 1 : -1),
     nudgeEnd: (e) => actions.nudge("end", e.code === "Period" || e.key === ">" ? 1 : -1),
-    delete: () => actions.deleteSelected(),
+    // Delete deletes at once (Ctrl+Z brings it back); Backspace, easy to hit by mistake, asks.
+    delete: (e) => {
+      const item = actions.selected;
+      if (e.key === "Backspace" && item && !item.removed) {
+        const what = `${item.tier} ${item.code} at ${formatTime(item.start_s)}`;
+        if (!window.confirm(`Delete ${what}?`)) return;
+      }
+      actions.deleteSelected();
+    },
     editCode: () => {
       showTab("annotation");
       $("edit-code")?.focus();
@@ -326,6 +340,7 @@ function keyHandlers(ui) {
     escape: () => {
       actions.select(null);
       annotations.dismiss();
+      for (const toast of document.querySelectorAll(".toast")) toast.remove();
       $("help-dialog").hidden = true;
     },
     help: () => {
