@@ -2,7 +2,8 @@
 
     GET  /                          the page
     GET  /api/session               coder, scheme, CARE-Index structure, the project's clips (names
-                                    relative to the project; no path of this machine)
+                                    relative to the project; no path of this machine; the folder
+                                    is looked at again, so new files show without a restart)
     GET  /api/clip?clip=NAME        a clip's facts and frame times, what it lacks, its coders
     POST /api/clip/prepare?clip=    start making what it lacks (proxy, features)
     GET  /api/clip/status?clip=     progress of those
@@ -101,6 +102,7 @@ async def session(request: Request) -> Response:
     tool = tool_of(request)
     coding = tool.coding
     project = tool.project
+    clips = await run_in_threadpool(project.rescan)
     return JSONResponse(
         {
             "version": annotate.__version__,
@@ -108,7 +110,7 @@ async def session(request: Request) -> Response:
             "scheme": scheme_json(coding.scheme),
             "care": care_config_json(coding.care),
             "project": project.root.name,
-            "clips": list(project.clips),
+            "clips": list(clips),
             "open_clip": project.first_clip,
         },
         headers=NO_STORE,

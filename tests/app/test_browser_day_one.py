@@ -400,3 +400,21 @@ def test_smaller_faults_duplicates_backspace_and_the_badge_after_a_conflict(
         assert page.errors == []
     finally:
         server.stop()
+
+
+def test_back_to_the_clip_list_and_new_files_without_a_restart(
+    browser: Any, tmp_path: Path
+) -> None:
+    clip = synthetic_project(tmp_path)
+    server = Server(clip.parent)  # the folder: the coder chooses
+    try:
+        page = open_page(browser, server.url, clip.name)
+        assert page.is_visible("#to-clips")
+        quick_h264(clip.parent / "later.mp4", 1.0)  # a file added while the tool runs
+        page.click("#to-clips")
+        page.wait_for_selector("#chooser-list a:text('later.mp4')")
+        names = page.eval_on_selector_all("#chooser-list a", "links => links.map(a => a.text)")
+        assert names == [clip.name, "later.mp4"]
+        assert page.errors == []
+    finally:
+        server.stop()

@@ -37,6 +37,7 @@ async function main() {
   $("scheme").textContent = session.scheme.id;
   document.title = `annotate · ${session.project}`;
   const wanted = new URLSearchParams(location.hash.slice(1)).get("clip") || session.open_clip;
+  $("to-clips").hidden = Boolean(session.open_clip);
   if (!wanted) return chooseClip(session);
   await openClip(session, wanted);
 }
