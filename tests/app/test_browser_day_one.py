@@ -418,3 +418,25 @@ def test_back_to_the_clip_list_and_new_files_without_a_restart(
         assert page.errors == []
     finally:
         server.stop()
+
+
+def test_enter_then_arrows_step_through_the_codes(browser: Any, tmp_path: Path) -> None:
+    clip = synthetic_project(tmp_path)
+    database = clip.parent / "annotate.sqlite"
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        page.keyboard.press("k")  # mother: kisses, a point, selected
+        saved_item(page, "kisses")
+        page.keyboard.press("Enter")
+        page.keyboard.press("ArrowDown")
+        saved_item(page, "intrusive_act")
+        page.keyboard.press("ArrowDown")
+        saved_item(page, "asks_permission")
+        found = stored(database, lambda a: a and a[0].annotation.code == "asks_permission")
+        assert [s.annotation.code for s in found] == ["asks_permission"]
+        assert page.evaluate("() => document.activeElement.id") == "edit-code"
+        page.keyboard.press("Escape")
+        assert page.errors == []
+    finally:
+        server.stop()

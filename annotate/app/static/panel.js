@@ -24,7 +24,15 @@ export class Panel {
     this.renderList();
   }
 
+  // Drawn again on every change; the field the coder is in keeps the keyboard (Enter, then
+  // arrows through the codes: each step is saved and the next arrow still changes the code).
   renderEditor() {
+    const focused = this.editor.contains(document.activeElement) ? document.activeElement.id : "";
+    this.drawEditor();
+    if (focused) document.getElementById(focused)?.focus();
+  }
+
+  drawEditor() {
     const item = this.actions.selected;
     this.editor.replaceChildren();
     if (!item || item.removed) {
@@ -110,6 +118,7 @@ export class Panel {
           `${set.name} `,
           el("input", {
             type: "text",
+            id: `edit-modifier-${index}`,
             value: parts[index] || "",
             onchange: (e) => choose(e.target.value),
           }),
@@ -121,7 +130,7 @@ export class Panel {
         `${set.name} `,
         el(
           "select",
-          { onchange: (e) => choose(e.target.value) },
+          { id: `edit-modifier-${index}`, onchange: (e) => choose(e.target.value) },
           el("option", { value: "" }, "-"),
           set.values.map((v) => el("option", { value: v, selected: parts[index] === v }, v)),
         ),
