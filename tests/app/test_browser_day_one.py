@@ -440,3 +440,38 @@ def test_enter_then_arrows_step_through_the_codes(browser: Any, tmp_path: Path) 
         assert page.errors == []
     finally:
         server.stop()
+
+
+PIXEL_AT = """([tier, t, dy]) => {
+    const tl = window.annotateDebug.timeline;
+    tl.draw(0);
+    const row = tl.rowOf('tier', tier);
+    const r = window.devicePixelRatio || 1;
+    const y = dy >= 0 ? row.y + dy : row.y + row.h + dy;
+    const data = tl.canvas.getContext('2d')
+        .getImageData(Math.round(tl.xOf(t) * r), Math.round(y * r), 1, 1).data;
+    return '#' + Array.from(data.slice(0, 3)).map(v => v.toString(16).padStart(2, '0')).join('');
+}"""
+
+
+def test_overlapping_states_are_drawn_side_by_side(browser: Any, tmp_path: Path) -> None:
+    from annotate.coding.clips import ClipRef
+    from annotate.coding.records import Annotation
+    from annotate.coding.scheme_files import find_scheme
+
+    clip = synthetic_project(tmp_path)
+    with AnnotationStore(clip.parent / "annotate.sqlite") as store:
+        for code, start, end in (("talks", 1.0, 3.0), ("smiles", 2.0, 4.0)):
+            note = Annotation("", "ana", "mother", code, start, end)
+            store.add(note, find_scheme("care_clip"), clip=ClipRef.from_video(clip))
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        colour = "([code]) => window.annotateDebug.timeline.colour('mother', code)"
+        talks, smiles = (page.evaluate(colour, [c]) for c in ("talks", "smiles"))
+        assert page.evaluate(PIXEL_AT, ["mother", 2.5, 3]) == talks
+        assert page.evaluate(PIXEL_AT, ["mother", 2.5, -4]) == smiles
+        assert page.evaluate(PIXEL_AT, ["mother", 1.5, -4]) != smiles
+        assert page.errors == []
+    finally:
+        server.stop()

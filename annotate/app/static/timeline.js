@@ -148,7 +148,7 @@ export class Timeline {
     const t = clamp(this.timeAt(x), 0, this.player.duration);
     const row = this.rows.find((r) => y >= r.y && y < r.y + r.h);
     if (row && row.kind === "tier") {
-      const hit = this.hit(row.tier, t, x);
+      const hit = this.hit(row.tier, t, x, (y - row.y - 2) / (row.h - 4));
       if (hit) {
         this.actions.select(hit);
         this.draw();
@@ -158,15 +158,23 @@ export class Timeline {
     this.onSeek(t);
   }
 
-  hit(tier, t, x) {
+  // The annotation under a click at time t, `depth` (0-1) down the lane: of overlapping states,
+  // the one in the sub-row clicked.
+  hit(tier, t, x, depth = 0) {
     const slack = 4 / this.view.pxPerSec;
     const now = this.player.video.currentTime;
-    return this.own
-      .filter((a) => a.tier === tier)
-      .find((a) => {
-        const end = this.actions.isOpen(a) ? Math.max(now, a.start_s) : a.end_s;
-        return t >= a.start_s - slack && t <= end + slack;
-      });
+    const items = this.own.filter((a) => a.tier === tier);
+    const { level, levels } = this.stack(items, now);
+    const under = items.filter((a) => {
+      const end = this.actions.isOpen(a) ? Math.max(now, a.start_s) : a.end_s;
+      return t >= a.start_s - slack && t <= end + slack;
+    });
+    const row = Math.min(levels - 1, Math.max(0, Math.floor(depth * levels)));
+    return (
+      under.find((a) => !this.actions.isState(a)) ||
+      under.find((a) => (level.get(a) || 0) === row) ||
+      under[0]
+    );
   }
 
   wheel(event) {
@@ -225,8 +233,9 @@ export class Timeline {
       ctx.fillStyle = episodeColour(row.lane.kind);
       for (const [s, e] of row.lane.intervals) this.bar(ctx, s, e, row.y + 2, row.h - 4);
     } else if (row.kind === "tier") {
-      for (const a of this.own.filter((x) => x.tier === row.tier))
-        this.drawAnnotation(ctx, a, row, t);
+      const items = this.own.filter((x) => x.tier === row.tier);
+      const { level, levels } = this.stack(items, t);
+      for (const a of items) this.drawAnnotation(ctx, a, row, t, level.get(a) || 0, levels);
     } else {
       ctx.globalAlpha = 0.55;
       for (const a of this.other.items.filter((x) => x.tier === row.tier)) {
@@ -254,12 +263,31 @@ export class Timeline {
     ctx.fill();
   }
 
-  drawAnnotation(ctx, a, row, t) {
+  // Overlapping states of a tier (a tier that is not exclusive) share its lane in sub-rows,
+  // each state in the first sub-row free at its start; points keep the whole height.
+  stack(items, t) {
+    const level = new Map();
+    const ends = [];
+    const states = items
+      .filter((a) => this.actions.isState(a))
+      .sort((a, b) => a.start_s - b.start_s || a.key - b.key);
+    for (const a of states) {
+      const end = this.actions.isOpen(a) ? Math.max(t, a.start_s) : a.end_s;
+      let k = ends.findIndex((e) => e <= a.start_s);
+      if (k < 0) k = ends.length;
+      ends[k] = Math.max(end, a.start_s + 1e-9);
+      level.set(a, k);
+    }
+    return { level, levels: Math.max(1, ends.length) };
+  }
+
+  drawAnnotation(ctx, a, row, t, level = 0, levels = 1) {
     const open = this.actions.isOpen(a);
     const state = this.actions.isState(a);
     const end = open ? Math.max(t, a.start_s) : a.end_s;
-    const y = row.y + 2;
-    const h = row.h - 4;
+    const full = row.h - 4;
+    const h = state ? full / levels : full;
+    const y = row.y + 2 + (state ? level * h : 0);
     ctx.fillStyle = this.colour(a.tier, a.code);
     ctx.globalAlpha = a.pending ? 0.5 : 1;
     if (state) this.bar(ctx, a.start_s, end, y, h);
@@ -290,7 +318,7 @@ export class Timeline {
       ctx.lineWidth = 2;
       ctx.strokeRect(x0 - 1, y - 1, w + 2, h + 2);
     }
-    if (state && w > 40) {
+    if (state && w > 40 && h >= 12) {
       ctx.fillStyle = "#000";
       ctx.font = "11px sans-serif";
       ctx.fillText(a.code, x0 + 3, y + h - 6, w - 6);
