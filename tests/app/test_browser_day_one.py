@@ -4,12 +4,14 @@ small screen, open states are flagged, and a role swap changes the exports."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from annotate.coding.store import AnnotationStore
 from annotate.video import probe
@@ -64,7 +66,17 @@ def test_after_a_pause_the_label_and_codes_are_the_frame_shown(
             time.sleep(rng.uniform(0.3, 2.5))
             page.keyboard.press("Space")
             page.wait_for_function("() => document.getElementById('video').paused")
-            time.sleep(0.4)  # the page settles on the frame it shows
+            # the page settles on the frame it shows (within a few animation frames; on this
+            # loaded 2-core machine give it up to 3 s before calling it wrong)
+            page.wait_for_selector('body[data-settled="1"]', state="attached")
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_function(
+                    f"() => !document.getElementById('video').seeking && "
+                    f"document.getElementById('frame').textContent.split(' ')[1] == "
+                    f"String(({PICTURE_FRAME})())",
+                    timeout=3000,
+                    polling=100,
+                )
             shown = page.evaluate(PICTURE_FRAME)
             label = int(page.inner_text("#frame").split()[1])
             if label != shown:
