@@ -63,7 +63,8 @@ async def clip_info(request: Request) -> ClipInfo:
 
 
 def scheme_json(scheme: Scheme) -> dict[str, Any]:
-    """The scheme as the page needs it: tiers with their codes, keys and colours."""
+    """The scheme as the page needs it: tiers with their codes, keys and colours, and the clip
+    attributes (stored as annotations on the 'attributes' tier at time 0)."""
     return {
         "id": scheme.id,
         "name": scheme.name,
@@ -88,6 +89,18 @@ def scheme_json(scheme: Scheme) -> dict[str, Any]:
                 ],
             }
             for t in scheme.tiers
+        ],
+        "attributes": [
+            {
+                "name": a.name,
+                "type": a.type,
+                "values": list(a.values),
+                "minimum": a.minimum,
+                "maximum": a.maximum,
+                "label": a.label or a.name.replace("_", " "),
+                "description": a.description,
+            }
+            for a in scheme.attributes
         ],
     }
 

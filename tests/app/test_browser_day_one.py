@@ -487,3 +487,43 @@ def test_overlapping_states_are_drawn_side_by_side(browser: Any, tmp_path: Path)
         assert page.errors == []
     finally:
         server.stop()
+
+
+def test_clip_attributes_are_set_in_the_page(browser: Any, tmp_path: Path) -> None:
+    clip = synthetic_project(tmp_path)
+    database = clip.parent / "annotate.sqlite"
+    server = Server(clip)
+
+    def attributes(found: list[Any]) -> dict[str, str]:
+        return {s.annotation.code: s.annotation.value for s in found}
+
+    try:
+        page = open_page(browser, server.url)
+        page.click('[data-tab="clip"]')
+        page.select_option("#attribute-visit", "post")
+        page.select_option("#attribute-programme", "A3")
+        page.fill("#attribute-infant_age_weeks", "30")
+        page.press("#attribute-infant_age_weeks", "Enter")
+        want = {"visit": "post", "programme": "A3", "infant_age_weeks": "30"}
+        assert attributes(stored(database, lambda a: attributes(a) == want)) == want
+        page.fill("#attribute-infant_age_weeks", "31")
+        page.press("#attribute-infant_age_weeks", "Tab")
+        found = stored(database, lambda a: attributes(a).get("infant_age_weeks") == "31")
+        assert len(found) == 3 and all(s.annotation.tier == "attributes" for s in found)
+        page.select_option("#attribute-visit", "")  # emptied: deleted
+        stored(database, lambda a: "visit" not in attributes(a))
+        assert page.locator("#annotation-list li").count() == 0  # not in the list of codes
+        page.fill("#attribute-infant_age_weeks", "300")  # out of range: the store says why
+        page.press("#attribute-infant_age_weeks", "Tab")
+        toast = page.wait_for_selector(".toast.warn")
+        assert "at most 104" in toast.inner_text()
+        page.wait_for_function(
+            "() => document.getElementById('attribute-infant_age_weeks').value === '31'"
+        )
+        page.reload()
+        page.wait_for_selector('body[data-ready="1"]', state="attached")
+        assert page.input_value("#attribute-programme") == "A3"
+        assert page.errors == []
+    finally:
+        server.stop()
+    assert attributes(stored(database, bool)) == {"programme": "A3", "infant_age_weeks": "31"}

@@ -4,6 +4,7 @@
 // A state not yet ended is stored open (open: true, end = start) and shown as open on the
 // timeline and in the list; a closed state of zero length is not open.
 
+import { ATTRIBUTES_TIER } from "./attributes.js";
 import { formatTime } from "./format.js";
 
 export class Actions {
@@ -123,8 +124,12 @@ export class Actions {
     return item;
   }
 
+  // The coder's annotations in time order (clip attributes, on their own tab, left out).
   ownSorted() {
-    return this.annotations.list().sort((a, b) => a.start_s - b.start_s || a.key - b.key);
+    return this.annotations
+      .list()
+      .filter((a) => a.tier !== ATTRIBUTES_TIER)
+      .sort((a, b) => a.start_s - b.start_s || a.key - b.key);
   }
 
   selectNext(direction) {

@@ -3,6 +3,7 @@
 
 import { Actions } from "./actions.js";
 import { Annotations } from "./annotations.js";
+import { ClipAttributes } from "./attributes.js";
 import { clipQuery, get, request } from "./api.js";
 import { CareSheet } from "./care.js";
 import { el, formatTime } from "./format.js";
@@ -77,6 +78,7 @@ async function openClip(session, name) {
     { actions, annotations, scheme: session.scheme, player },
   );
   const care = new CareSheet($("care"), { config: session.care, annotations, clip: name });
+  const attributes = new ClipAttributes($("attributes"), { scheme: session.scheme, annotations });
   const ui = {
     session,
     clip,
@@ -89,6 +91,7 @@ async function openClip(session, name) {
     overlay,
     panel,
     care,
+    attributes,
   };
   window.annotateDebug = ui;
 
@@ -121,6 +124,7 @@ async function openClip(session, name) {
   await Promise.all([videoReady, loaded, features.first]);
   timeline.fit();
   panel.render();
+  attributes.render();
   player.refresh();
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   document.body.dataset.ready = "1";
@@ -168,7 +172,7 @@ function loadFeatures({ name, clip, overlay, timeline, player }) {
   return { first: Promise.resolve() };
 }
 
-function wireSaving({ annotations, actions, panel, timeline, care }) {
+function wireSaving({ annotations, actions, panel, timeline, care, attributes }) {
   const indicator = $("save-state");
   const refresh = () => {
     const state = annotations.state;
@@ -185,6 +189,7 @@ function wireSaving({ annotations, actions, panel, timeline, care }) {
   const openNote = $("open-states");
   annotations.addEventListener("change", () => {
     panel.render();
+    attributes.update();
     timeline.own = annotations.list();
     timeline.draw();
     const open = actions.allOpen();
@@ -242,7 +247,8 @@ function wireControls(ui) {
     });
   }
   // A control used with the mouse gives the keyboard back to coding at once.
-  for (const control of document.querySelectorAll("[data-layer], #loop-seconds, #other-coder")) {
+  const controls = "[data-layer], #loop-seconds, #other-coder, #attributes select, #attributes input";
+  for (const control of document.querySelectorAll(controls)) {
     control.addEventListener("change", () => control.blur());
   }
   for (const tab of document.querySelectorAll("[data-tab]")) {
