@@ -527,3 +527,43 @@ def test_clip_attributes_are_set_in_the_page(browser: Any, tmp_path: Path) -> No
     finally:
         server.stop()
     assert attributes(stored(database, bool)) == {"programme": "A3", "infant_age_weeks": "31"}
+
+
+def test_codes_on_screen_and_go_to_a_time_or_frame(browser: Any, tmp_path: Path) -> None:
+    clip = synthetic_project(tmp_path)
+    database = clip.parent / "annotate.sqlite"
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        bar = page.inner_text("#code-bar")
+        assert "1" in bar and "At mother" in bar and "k" in bar and "Kisses" in bar
+        page.keyboard.press("Shift+T")
+        page.keyboard.type("00:02.000")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "() => document.getElementById('frame').textContent === 'frame 50 / 249'"
+        )
+        page.click('#code-bar .code-key[data-code="kisses"]')  # a click codes as the key does
+        saved_item(page, "kisses")
+        page.keyboard.press("Shift+T")
+        page.keyboard.type("f100")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "() => document.getElementById('frame').textContent === 'frame 100 / 249'"
+        )
+        page.keyboard.press("1")  # the keyboard is back with coding: at_mother starts
+        saved_item(page, "at_mother")
+        running = page.get_attribute('#code-bar .code-key[data-code="at_mother"]', "class")
+        assert "running" in str(running)
+        page.keyboard.press("Shift+T")
+        page.keyboard.type("later")
+        page.keyboard.press("Enter")
+        assert "cannot read" in page.wait_for_selector(".toast.warn").inner_text()
+        assert page.errors == []
+    finally:
+        server.stop()
+    found = stored(database, lambda a: len(a) == 2)
+    assert sorted((s.annotation.code, s.annotation.start_s) for s in found) == [
+        ("at_mother", 4.0),
+        ("kisses", 2.0),
+    ]

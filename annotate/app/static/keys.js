@@ -32,6 +32,7 @@ const CONTROLS = [
   ["Shift+F", (e) => e.key === "F", "fit"],
   ["Shift+A", (e) => e.key === "A", "automatic"],
   ["Shift+R", (e) => e.key === "R", "roles"],
+  ["Shift+T", (e) => e.key === "T", "goto"],
   ["Tab / Shift+Tab", (e) => e.key === "Tab", "select"],
   [", / .", (e) => !e.shiftKey && (e.code === "Comma" || e.code === "Period"), "nudgeStart"],
   ["< / >", (e) => e.shiftKey && (e.code === "Comma" || e.code === "Period"), "nudgeEnd"],
@@ -65,6 +66,7 @@ const HELP = {
   fit: "timeline: whole clip",
   automatic: "timeline: fold / unfold the automatic lanes",
   roles: "swap mother and infant for this clip (again: back)",
+  goto: "go to a time (mm:ss.fff, seconds) or a frame (f120): type it, Enter",
   select: "select next / previous annotation",
   nudgeStart: "selected: start one frame earlier / later",
   nudgeEnd: "selected: end one frame earlier / later",
@@ -107,6 +109,45 @@ export class Keyboard {
     if (!control) return;
     event.preventDefault();
     this.handlers[control[2]]?.(event);
+  }
+
+  // The scheme's codes always on screen: one group per tier, each code with its key and colour;
+  // a click codes as its key does. An open state's code is marked (it is running).
+  codeBar(onCode) {
+    const groups = [];
+    const byTier = new Map();
+    for (const [key, { tier, code }] of this.codes.entries()) {
+      if (!byTier.has(tier)) byTier.set(tier, []);
+      byTier.get(tier).push([key, code]);
+    }
+    for (const [tier, codes] of byTier) {
+      groups.push(
+        el(
+          "span",
+          { class: "code-group" },
+          el("span", { class: "code-tier" }, tier),
+          codes.map(([key, code]) =>
+            el(
+              "button",
+              {
+                type: "button",
+                class: "code-key",
+                title: `${tier}: ${code.label} (${code.type}) — key ${key}`,
+                dataset: { tier, code: code.name },
+                onclick: (event) => {
+                  event.currentTarget.blur();
+                  onCode(tier, code);
+                },
+              },
+              el("kbd", {}, key),
+              el("span", { class: "swatch", style: `background:${code.colour || "#999"}` }),
+              code.label,
+            ),
+          ),
+        ),
+      );
+    }
+    return groups;
   }
 
   help() {

@@ -6,7 +6,7 @@ import { Annotations } from "./annotations.js";
 import { ClipAttributes } from "./attributes.js";
 import { clipQuery, get, request } from "./api.js";
 import { CareSheet } from "./care.js";
-import { el, formatTime } from "./format.js";
+import { el, formatTime, parseTarget } from "./format.js";
 import { Keyboard } from "./keys.js";
 import { Overlay } from "./overlay.js";
 import { Panel } from "./panel.js";
@@ -101,6 +101,7 @@ async function openClip(session, name) {
   showRoles(clip.roles);
   const keyboard = new Keyboard(session.scheme, keyHandlers(ui));
   $("help").replaceChildren(keyboard.help());
+  $("code-bar").replaceChildren(...keyboard.codeBar((tier, code) => actions.codeKey(tier, code)));
 
   actions.onSelect = () => {
     panel.render();
@@ -193,6 +194,12 @@ function wireSaving({ annotations, actions, panel, timeline, care, attributes })
     timeline.own = annotations.list();
     timeline.draw();
     const open = actions.allOpen();
+    for (const button of document.querySelectorAll("#code-bar .code-key")) {
+      const running = open.some(
+        (a) => a.tier === button.dataset.tier && a.code === button.dataset.code,
+      );
+      button.classList.toggle("running", running);
+    }
     openNote.hidden = !open.length;
     openNote.textContent = open.length
       ? `${open.length} open state${open.length > 1 ? "s" : ""}: ${open.map((a) => `${a.code} ${formatTime(a.start_s)}`).join(", ")}`
@@ -255,6 +262,26 @@ function wireControls(ui) {
     tab.addEventListener("click", () => showTab(tab.dataset.tab));
   }
   window.addEventListener("resize", () => player.refresh());
+  wireGoto(ui);
+}
+
+// The go-to field: a time or a frame, Enter goes there (paused, on that frame) and gives the
+// keyboard back to coding; a text it cannot read is said so.
+function wireGoto({ player, actions }) {
+  const field = $("goto");
+  field.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    const target = parseTarget(field.value);
+    if (!target) return notify(`cannot read "${field.value}": give mm:ss.fff, seconds or f120`, "warn");
+    const k = target.frame ?? player.frameAt(Math.min(target.seconds, player.duration));
+    if (k < 0 || k >= player.frameCount)
+      return notify(`frame ${k} is not in this clip (0-${player.frameCount - 1})`, "warn");
+    actions.select(null);
+    player.video.pause();
+    player.seekFrame(k);
+    field.blur();
+  });
 }
 
 function showTab(name) {
@@ -326,6 +353,10 @@ function keyHandlers(ui) {
     fit: () => timeline.fit(),
     automatic: () => timeline.toggleAutomatic(),
     roles: () => swapRoles(ui),
+    goto: () => {
+      $("goto").select();
+      $("goto").focus();
+    },
     select: (e) => actions.selectNext(e.shiftKey ? -1 : 1),
     nudgeStart: (e) => actions.nudge("start", e.code === "Period" || e.key === "." ? 1 : -1),
     nudgeEnd: (e) => actions.nudge("end", e.code === "Period" || e.key === ">" ? 1 : -1),
