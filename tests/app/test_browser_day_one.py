@@ -567,3 +567,31 @@ def test_codes_on_screen_and_go_to_a_time_or_frame(browser: Any, tmp_path: Path)
         ("at_mother", 4.0),
         ("kisses", 2.0),
     ]
+
+
+def test_auto_pause_plays_a_few_seconds_then_pauses_on_a_frame(
+    browser: Any, tmp_path: Path
+) -> None:
+    clip = bar_clip(tmp_path)
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        page.keyboard.press("Shift+P")  # on, 3 s
+        assert page.input_value("#auto-pause") == "3"
+        page.select_option("#auto-pause", "1")
+        page.keyboard.press("Space")
+        page.wait_for_function("() => !document.getElementById('video').paused")
+        page.wait_for_function("() => document.getElementById('video').paused", timeout=10_000)
+        page.wait_for_selector('body[data-settled="1"]', state="attached")
+        stopped = page.evaluate("() => window.annotateDebug.player.now()")
+        assert 0.96 <= stopped <= 1.3
+        page.keyboard.press("Space")  # plays on, one more second
+        page.wait_for_function("() => !document.getElementById('video').paused")
+        page.wait_for_function("() => document.getElementById('video').paused", timeout=10_000)
+        again = page.evaluate("() => window.annotateDebug.player.now()")
+        assert 0.96 <= again - stopped <= 1.3
+        page.keyboard.press("Shift+P")  # off
+        assert page.input_value("#auto-pause") == "0"
+        assert page.errors == []
+    finally:
+        server.stop()

@@ -254,7 +254,10 @@ function wireControls(ui) {
     });
   }
   // A control used with the mouse gives the keyboard back to coding at once.
-  const controls = "[data-layer], #loop-seconds, #other-coder, #attributes select, #attributes input";
+  const pause = $("auto-pause");
+  pause.addEventListener("change", () => player.setAutoPause(pause.value));
+  const controls =
+    "[data-layer], #loop-seconds, #other-coder, #auto-pause, #attributes select, #attributes input";
   for (const control of document.querySelectorAll(controls)) {
     control.addEventListener("change", () => control.blur());
   }
@@ -353,6 +356,13 @@ function keyHandlers(ui) {
     fit: () => timeline.fit(),
     automatic: () => timeline.toggleAutomatic(),
     roles: () => swapRoles(ui),
+    autoPause: () => {
+      const pause = $("auto-pause");
+      pause.value = pause.value === "0" ? pause.dataset.last || "3" : "0";
+      if (pause.value !== "0") pause.dataset.last = pause.value;
+      player.setAutoPause(pause.value);
+      notify(pause.value === "0" ? "auto-pause off" : `auto-pause every ${pause.value} s`);
+    },
     goto: () => {
       $("goto").select();
       $("goto").focus();

@@ -17,6 +17,8 @@ export class Player {
     this.times = clip.frame_times.length ? clip.frame_times : [0];
     this.fps = clip.fps || 25;
     this.loop = null; // {start, end} in seconds
+    this.autoPause = 0; // seconds of play before the player pauses by itself (0: off)
+    this.pauseAt = null;
     this.listeners = [];
     this.lastShown = -1;
     this.presented = null; // mediaTime of the frame on screen, when the browser reports it
@@ -32,6 +34,7 @@ export class Player {
     }
     video.addEventListener("pause", () => this.snap());
     video.addEventListener("play", () => {
+      this.pauseAt = this.autoPause > 0 ? video.currentTime + this.autoPause : null;
       this.settled = true;
       document.body.dataset.settled = "0";
     });
@@ -183,5 +186,15 @@ export class Player {
 
   checkLoop() {
     if (this.loop && this.video.currentTime >= this.loop.end) this.seekTime(this.loop.start);
+    // Auto-pause (play a few seconds, pause, code, play on): the pause snaps to the frame shown.
+    if (this.pauseAt !== null && !this.video.paused && this.video.currentTime >= this.pauseAt) {
+      this.pauseAt = null;
+      this.video.pause();
+    }
+  }
+
+  setAutoPause(seconds) {
+    this.autoPause = Math.max(0, Number(seconds) || 0);
+    this.pauseAt = null;
   }
 }
