@@ -21,6 +21,7 @@ stored.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,9 +36,11 @@ from annotate.coding.clips import ClipRef
 from annotate.coding.records import OPEN_ATTR, Annotation, attrs_from_json
 from annotate.coding.schemes import Scheme
 from annotate.coding.store import AnnotationStore, StoredAnnotation
-from annotate.errors import AnnotateError
+from annotate.errors import AnnotateError, InterchangeError
+from annotate.interchange.store_files import EXPORT_FORMATS, export_clip
 
 T = TypeVar("T")
+PAGE_EXPORTS = ("eaf", "csv")  # what the page's export buttons write
 EDITABLE = ("start_s", "end_s", "code", "value", "note", "open")
 # Two lookups in the store's owner indexes (annotate.coding.store_db), not a scan of the history:
 # the latest change that left a row of (clip, coder), and the latest that made one.
@@ -208,6 +211,19 @@ class CodingService:
         """Everyone who has annotations on the clip, by name."""
         found = {s.annotation.coder for s in self._store.annotations(clip_sha256=clip.sha256)}
         return sorted(found)
+
+    def export(self, clip: ClipRef, fmt: str) -> tuple[bytes, str]:
+        """This coder's annotations of the clip as an ELAN or CSV file: its bytes and name.
+
+        Raises:
+            InterchangeError: an unknown format, or a state still open (named).
+        """
+        if fmt not in PAGE_EXPORTS:
+            raise InterchangeError(f"export as {' or '.join(PAGE_EXPORTS)}, not {fmt[:20]!r}")
+        name = f"{Path(clip.name).stem}.{self.coder}{EXPORT_FORMATS[fmt]}"
+        with tempfile.TemporaryDirectory(prefix="annotate-export-") as folder:
+            path, _ = export_clip(self._store, clip, Path(folder) / name, fmt=fmt, coder=self.coder)
+            return path.read_bytes(), name
 
     def roles(self, clip: ClipRef) -> dict[str, Any]:
         """Whether the clip's mother and infant are swapped, by whom and when."""

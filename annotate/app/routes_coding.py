@@ -11,6 +11,8 @@ with `open: false`); a closed state of zero length is not open.
     DELETE /api/clip/annotations/ID?clip=NAME&revision=N
     GET    /api/clip/care?clip=NAME                        the coder's CARE-Index sheet
     PUT    /api/clip/care/ASPECT?clip=NAME                 {revision, points, note?}
+    GET    /api/clip/export?clip=NAME&format=eaf|csv       this coder's annotations as a file
+                                                            (refused, 422, while a state is open)
     PUT    /api/clip/roles?clip=NAME                       {revision, swapped}: mother and infant
                                                             swapped for the clip (this coder's word)
 
@@ -176,6 +178,18 @@ async def set_care_aspect(request: Request) -> Response:
     return _saved(saved)
 
 
+async def export(request: Request) -> Response:
+    """This coder's annotations of the clip as a file to save (ELAN .eaf or CSV)."""
+    coding = tool_of(request).coding
+    fmt = request.query_params.get("format", "eaf")
+    ref = await _ref(request)
+    data, name = await coding.run(coding.export, ref, fmt)
+    kind = "text/csv" if name.endswith(".csv") else "application/xml"
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)[-150:]
+    headers = {**NO_STORE, "content-disposition": f'attachment; filename="{safe}"'}
+    return Response(data, media_type=kind, headers=headers)
+
+
 async def set_roles(request: Request) -> Response:
     """Swap (or swap back) the clip's mother and infant, recorded as this coder's word."""
     coding = tool_of(request).coding
@@ -198,4 +212,5 @@ ROUTES = [
     Route("/api/clip/care", care_sheet, methods=["GET"]),
     Route("/api/clip/care/{aspect}", set_care_aspect, methods=["PUT"]),
     Route("/api/clip/roles", set_roles, methods=["PUT"]),
+    Route("/api/clip/export", export, methods=["GET"]),
 ]

@@ -595,3 +595,30 @@ def test_auto_pause_plays_a_few_seconds_then_pauses_on_a_frame(
         assert page.errors == []
     finally:
         server.stop()
+
+
+def test_export_buttons_save_the_coders_file_and_refuse_open_states(
+    browser: Any, tmp_path: Path
+) -> None:
+    clip = synthetic_project(tmp_path)
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        page.keyboard.press("k")
+        saved_item(page, "kisses")
+        with page.expect_download() as download:
+            page.click('[data-export="csv"]')
+        saved = tmp_path / "mine.csv"
+        download.value.save_as(saved)
+        assert download.value.suggested_filename == f"{clip.stem}.ana.csv"
+        table = pd.read_csv(saved)
+        assert list(table["code"]) == ["kisses"] and set(table["coder"]) == {"ana"}
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("1")  # an open state: the export is refused, with the reason
+        saved_item(page, "at_mother")
+        page.click('[data-export="eaf"]')
+        toast = page.wait_for_selector(".toast.warn")
+        assert "not exported" in toast.inner_text() and "not ended" in toast.inner_text()
+        assert page.errors == []
+    finally:
+        server.stop()

@@ -266,6 +266,7 @@ function wireControls(ui) {
   }
   window.addEventListener("resize", () => player.refresh());
   wireGoto(ui);
+  wireExports(ui);
 }
 
 // The go-to field: a time or a frame, Enter goes there (paused, on that frame) and gives the
@@ -285,6 +286,34 @@ function wireGoto({ player, actions }) {
     player.seekFrame(k);
     field.blur();
   });
+}
+
+// Export buttons: the file comes from the server (the same writer as `annotate annotations
+// export`); a refusal (a state still open) is shown, not saved as a file.
+function wireExports({ name }) {
+  for (const button of document.querySelectorAll("[data-export]")) {
+    button.addEventListener("click", async () => {
+      button.blur();
+      const answer = await fetch(
+        `/api/clip/export${clipQuery(name, { format: button.dataset.export })}`,
+        { credentials: "same-origin", cache: "no-store" },
+      ).catch(() => null);
+      if (!answer) return notify("export failed: the server cannot be reached", "warn");
+      if (!answer.ok) {
+        const body = await answer.json().catch(() => ({}));
+        return notify(`not exported: ${body.error || answer.statusText}`, "warn");
+      }
+      const file = (answer.headers.get("content-disposition") || "").match(/filename="([^"]+)"/);
+      const link = el("a", {
+        href: URL.createObjectURL(await answer.blob()),
+        download: file ? file[1] : `annotations.${button.dataset.export}`,
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    });
+  }
 }
 
 function showTab(name) {
