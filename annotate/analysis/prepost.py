@@ -33,6 +33,7 @@ import pandas as pd
 from annotate.analysis.study_manifest import StudyManifest, StudyRow, outputs_folder
 from annotate.coding.care_index import CareIndexConfig, CareSheet, load_care_index
 from annotate.coding.care_store import all_sheets
+from annotate.coding.clip_roles import ClipRoles, clip_roles
 from annotate.coding.clips import default_db_path
 from annotate.coding.store import AnnotationStore
 from annotate.errors import ConfigError, InterchangeError
@@ -94,6 +95,20 @@ def summary_figures(summary: dict[str, Any]) -> dict[str, float]:
     return figures
 
 
+def swapped_figures(figures: dict[str, float]) -> dict[str, float]:
+    """A clip's figures with mother and infant swapped (a coder's correction of its roles): the
+    per-role figures change places; the infant gaze aversion figures, found on the face now
+    known to be the mother's, are unknown (NaN)."""
+    out = dict(figures)
+    for name in ROLE_FIGURES:
+        out[f"mother_{name}"] = figures[f"infant_{name}"]
+        out[f"infant_{name}"] = figures[f"mother_{name}"]
+    for name in out:
+        if name.startswith("infant_gaze_aversion_"):
+            out[name] = math.nan
+    return out
+
+
 def care_figures(
     sheets: Sequence[CareSheet], config: CareIndexConfig
 ) -> tuple[dict[str, float], str, int]:
@@ -145,6 +160,19 @@ class _Stores:
     def __init__(self, db: Path | None) -> None:
         self.db = db
         self.sheets: dict[Path, list[CareSheet]] = {}
+        self.roles: dict[Path, dict[str, ClipRoles]] = {}
+
+    def roles_of(self, row: StudyRow, sha256: str) -> ClipRoles:
+        """A coder's swap of the clip's mother and infant, if any (annotate.coding.clip_roles)."""
+        path = self.db if self.db is not None else default_db_path(row.path)
+        if path not in self.roles:
+            self.roles[path] = {}
+            if path.exists():
+                with AnnotationStore(path, create=False) as store:
+                    for clip in store.clips():
+                        if clip.sha256:
+                            self.roles[path][clip.sha256] = clip_roles(store, clip.sha256)
+        return self.roles[path].get(sha256, ClipRoles())
 
     def sheets_of(self, row: StudyRow, sha256: str, coder: str | None) -> list[CareSheet]:
         path = self.db if self.db is not None else default_db_path(row.path)
@@ -176,6 +204,14 @@ def clip_figures(
         notes.append(f"{row.line}: no summary.json for {row.clip_id} under {features_dir}")
     figures = summary_figures(summary or {})
     sha256 = _clip_sha256(row, folder, notes)
+    roles = stores.roles_of(row, sha256) if sha256 else ClipRoles()
+    if roles.swapped:
+        figures = swapped_figures(figures)
+        notes.append(
+            f"{row.line}: mother and infant of {row.clip_id} swapped, as {roles.coder} said: "
+            "role figures swapped, infant gaze aversion left empty (it was found on the "
+            "other face; extract again)"
+        )
     sheets = stores.sheets_of(row, sha256, coder) if sha256 else []
     care, band, coders = care_figures(sheets, config)
     if not coders:
