@@ -6,7 +6,9 @@ each clip:
 - features from its extraction's summary.json (`FEATURES_DIR/<clip id>/`): analysed seconds;
   mutual gaze share, episodes, longest, total and episodes per minute; infant gaze aversion
   episodes, longest, total and per minute; per role (mother, infant) the shares of time visible,
-  looking at the partner and smiling, and the mean absolute head yaw (degrees);
+  looking at the partner and smiling, and the mean absolute head yaw (degrees); when a coder
+  swapped the clip's mother and infant (annotate.coding.clip_roles), the per-role figures change
+  places and the infant gaze aversion figures are left empty (they were found on the other face);
 - CARE-Index totals from the store (the clip is found by its sha256: from the video file when it
   is at hand, else from summary.json): each partner's pattern totals (0-14) and the synchrony
   score, from complete sheets (the mean when several coders scored it; `--coder` picks one), with
