@@ -622,3 +622,23 @@ def test_export_buttons_save_the_coders_file_and_refuse_open_states(
         assert page.errors == []
     finally:
         server.stop()
+
+
+def test_volume_and_mute_are_set_and_kept(browser: Any, tmp_path: Path) -> None:
+    clip = synthetic_project(tmp_path)
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        page.fill("#volume", "0.4")
+        page.dispatch_event("#volume", "input")
+        page.keyboard.press("Shift+V")
+        sound = "() => { const v = document.getElementById('video'); return [v.volume, v.muted]; }"
+        assert page.evaluate(sound) == [0.4, True]
+        page.reload()
+        page.wait_for_selector('body[data-ready="1"]', state="attached")
+        assert page.evaluate(sound) == [0.4, True]
+        page.keyboard.press("Shift+V")
+        assert page.evaluate(sound) == [0.4, False]
+        assert page.errors == []
+    finally:
+        server.stop()

@@ -267,6 +267,7 @@ function wireControls(ui) {
   window.addEventListener("resize", () => player.refresh());
   wireGoto(ui);
   wireExports(ui);
+  wireSound(ui);
 }
 
 // The go-to field: a time or a frame, Enter goes there (paused, on that frame) and gives the
@@ -286,6 +287,34 @@ function wireGoto({ player, actions }) {
     player.seekFrame(k);
     field.blur();
   });
+}
+
+// Sound: volume and mute, kept in this browser.
+const SOUND_KEY = "annotate.sound";
+function wireSound({ video }) {
+  const volume = $("volume");
+  const mute = $("mute");
+  let saved = {};
+  try {
+    saved = JSON.parse(localStorage.getItem(SOUND_KEY) || "{}");
+  } catch {
+    saved = {};
+  }
+  volume.value = saved.volume ?? 1;
+  mute.checked = Boolean(saved.muted);
+  const apply = () => {
+    video.volume = Number(volume.value);
+    video.muted = mute.checked;
+    try {
+      localStorage.setItem(SOUND_KEY, JSON.stringify({ volume: video.volume, muted: video.muted }));
+    } catch {
+      // storage refused: the setting lasts for this page only
+    }
+  };
+  volume.addEventListener("input", apply);
+  mute.addEventListener("change", apply);
+  for (const control of [volume, mute]) control.addEventListener("change", () => control.blur());
+  apply();
 }
 
 // Export buttons: the file comes from the server (the same writer as `annotate annotations
@@ -385,6 +414,10 @@ function keyHandlers(ui) {
     fit: () => timeline.fit(),
     automatic: () => timeline.toggleAutomatic(),
     roles: () => swapRoles(ui),
+    mute: () => {
+      $("mute").checked = !$("mute").checked;
+      $("mute").dispatchEvent(new Event("change"));
+    },
     autoPause: () => {
       const pause = $("auto-pause");
       pause.value = pause.value === "0" ? pause.dataset.last || "3" : "0";
