@@ -642,3 +642,37 @@ def test_volume_and_mute_are_set_and_kept(browser: Any, tmp_path: Path) -> None:
         assert page.errors == []
     finally:
         server.stop()
+
+
+def test_jump_to_the_next_annotation_on_the_selected_tier(browser: Any, tmp_path: Path) -> None:
+    from annotate.coding.clips import ClipRef
+    from annotate.coding.records import Annotation
+    from annotate.coding.scheme_files import find_scheme
+
+    clip = synthetic_project(tmp_path)
+    with AnnotationStore(clip.parent / "annotate.sqlite") as store:
+        for tier, code, t in (
+            ("mother", "kisses", 1.0),
+            ("infant", "vocalises", 2.0),
+            ("mother", "kisses", 3.0),
+        ):
+            note = Annotation("", "ana", tier, code, t, t)
+            store.add(note, find_scheme("care_clip"), clip=ClipRef.from_video(clip))
+    server = Server(clip)
+    try:
+        page = open_page(browser, server.url)
+        now = "() => window.annotateDebug.player.now()"
+        page.keyboard.press("Tab")  # the first: mother kisses at 1 s
+        page.wait_for_function("() => window.annotateDebug.actions.selected?.start_s === 1")
+        page.keyboard.press("Shift+PageDown")  # past the infant's 2 s, to the mother's 3 s
+        page.wait_for_function(f"() => ({now})() === 3")
+        assert page.evaluate("() => window.annotateDebug.actions.selected.tier") == "mother"
+        page.keyboard.press("Shift+PageUp")
+        page.wait_for_function(f"() => ({now})() === 1")
+        page.keyboard.press("Shift+PageUp")  # nothing earlier: said so, not moved
+        assert (
+            "no earlier annotation on mother" in page.wait_for_selector(".toast.warn").inner_text()
+        )
+        assert page.errors == []
+    finally:
+        server.stop()

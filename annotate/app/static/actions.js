@@ -147,6 +147,23 @@ export class Actions {
     return this.select(next);
   }
 
+  // The previous (-1) or next (+1) annotation on the selected annotation's tier, from the frame
+  // on screen: selected, and the video moved to its start.
+  jumpOnTier(direction) {
+    const tier = this.selected && !this.selected.removed ? this.selected.tier : null;
+    if (!tier) return this.refuse("select an annotation first: the jump stays on its tier");
+    const now = this.player.now();
+    const items = this.ownSorted().filter((a) => a.tier === tier);
+    const next =
+      direction > 0
+        ? items.find((a) => a.start_s > now)
+        : [...items].reverse().find((a) => a.start_s < now);
+    if (!next) return this.refuse(`no ${direction > 0 ? "later" : "earlier"} annotation on ${tier}`);
+    this.player.video.pause();
+    this.player.seekFrame(this.player.frameAt(next.start_s));
+    return this.select(next);
+  }
+
   // Move the start (which = "start") or the end of the selected annotation by whole frames.
   nudge(which, frames) {
     const item = this.selected;

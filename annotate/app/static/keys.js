@@ -14,6 +14,11 @@ const CONTROLS = [
   ],
   ["Shift+← / →", (e) => e.shiftKey && (e.key === "ArrowLeft" || e.key === "ArrowRight"), "second"],
   [
+    "Shift+PageUp / Shift+PageDown",
+    (e) => e.shiftKey && (e.key === "PageUp" || e.key === "PageDown"),
+    "tierJump",
+  ],
+  [
     "Ctrl+← / →, PageUp / PageDown",
     (e) =>
       (e.ctrlKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) ||
@@ -57,6 +62,7 @@ const HELP = {
   frame: "one frame back / forward",
   second: "1 s back / forward",
   five: "5 s back / forward",
+  tierJump: "previous / next annotation on the selected one's tier",
   ends: "start / end of the clip",
   rate: "slower / faster (0.25x-2x)",
   loop: "loop the last few seconds (again: stop)",

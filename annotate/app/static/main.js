@@ -398,6 +398,7 @@ function keyHandlers(ui) {
     frame: (e) => player.step(right(e) ? 1 : -1),
     second: (e) => player.jump(right(e) ? 1 : -1),
     five: (e) => player.jump(right(e) ? 5 : -5),
+    tierJump: (e) => actions.jumpOnTier(e.key === "PageDown" ? 1 : -1),
     ends: (e) => player.seekFrame(e.key === "End" ? player.frameCount - 1 : 0),
     rate: (e) => player.changeRate(e.key === "]" ? 1 : -1),
     loop: () => {
