@@ -10,7 +10,7 @@ from annotate.coding.store import AnnotationStore
 from .helpers import clip
 
 
-def test_a_swap_is_stored_with_the_coder_and_undone() -> None:
+def test_role_names_and_role_named_kinds_swap() -> None:
     assert swapped_role("mother") == "infant" and swapped_role("dyad") == "dyad"
     assert swapped_kind("infant_gaze_aversion") == "mother_gaze_aversion"
     assert swapped_kind("mutual_gaze") == "mutual_gaze"
