@@ -17,6 +17,7 @@ Per sample (each standing for the time until the next sample, in seconds):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from annotate import columns as C
+from annotate.coding.clip_roles import swapped_kind, swapped_role
 from annotate.config import load_feature_config
 from annotate.errors import InterchangeError
 from annotate.outputs import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
@@ -181,8 +183,10 @@ def read_episodes(path: Path) -> tuple[Episode, ...]:
         raise InterchangeError(f"cannot be read as episodes: {exc}", path) from None
 
 
-def read_clip_features(folder: Path) -> ClipFeatures:
-    """Read an extraction output folder (features.parquet and episodes.csv, each if present).
+def read_clip_features(folder: Path, *, roles_swapped: bool = False) -> ClipFeatures:
+    """Read an extraction output folder (features.parquet and episodes.csv, each if present);
+    with `roles_swapped` (a coder's correction, annotate.coding.clip_roles), mother and infant
+    are swapped in both, as if the face side had found them that way.
 
     Raises:
         InterchangeError: naming the file, when the folder holds neither file or one is malformed.
@@ -200,6 +204,15 @@ def read_clip_features(folder: Path) -> ClipFeatures:
             table = pd.read_parquet(parquet, columns=_READ_COLUMNS)
         except (OSError, ValueError, KeyError) as exc:
             raise InterchangeError(f"cannot be read as a feature table: {exc}", parquet) from None
+        if roles_swapped:
+            table[C.ROLE] = table[C.ROLE].map(
+                lambda r: swapped_role(r) if isinstance(r, str) else r
+            )
         samples = sample_table(table, smile_threshold(folder)) if not table.empty else None
     episodes = read_episodes(episodes_csv) if episodes_csv.is_file() else ()
+    if roles_swapped:
+        episodes = tuple(
+            dataclasses.replace(e, kind=swapped_kind(e.kind), role=swapped_role(e.role))
+            for e in episodes
+        )
     return ClipFeatures(folder, samples, episodes)

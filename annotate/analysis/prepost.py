@@ -8,7 +8,9 @@ each clip:
   episodes, longest, total and episodes per minute; infant gaze aversion episodes, longest,
   total and per minute; per role (mother, infant) the shares of time visible, looking at the
   partner, looking elsewhere, where it looks unknown, and smiling, and the mean absolute head
-  yaw (degrees), and face-absent episodes, longest and total;
+  yaw (degrees), and face-absent episodes, longest and total; when a coder swapped the clip's
+  mother and infant (annotate.coding.clip_roles), the per-role figures change places and the
+  infant gaze aversion figures are left empty (they were found on the other face);
 - CARE-Index totals from the store (the clip is found by its sha256: from the video file when it
   is at hand, else from summary.json): each partner's pattern totals (0-14) and the synchrony
   score, from complete sheets (the mean when several coders scored it; `--coder` picks one), with
@@ -37,6 +39,7 @@ import pandas as pd
 from annotate.analysis.study_manifest import StudyManifest, StudyRow, outputs_folder
 from annotate.coding.care_index import CareIndexConfig, CareSheet, load_care_index
 from annotate.coding.care_store import all_sheets
+from annotate.coding.clip_roles import ClipRoles, clip_roles
 from annotate.coding.clips import default_db_path
 from annotate.coding.store import AnnotationStore
 from annotate.errors import ConfigError, InterchangeError
@@ -113,6 +116,21 @@ def summary_figures(summary: dict[str, Any]) -> dict[str, float]:
     return figures
 
 
+def swapped_figures(figures: dict[str, float]) -> dict[str, float]:
+    """A clip's figures with mother and infant swapped (a coder's correction of its roles): the
+    per-role figures change places; the infant gaze aversion figures, found on the face now
+    known to be the mother's, are unknown (NaN)."""
+    out = dict(figures)
+    for name in figures:
+        partner = f"infant_{name.removeprefix('mother_')}"
+        if name.startswith("mother_") and partner in figures:  # every figure of both roles
+            out[name], out[partner] = figures[partner], figures[name]
+    for name in out:
+        if name.startswith("infant_gaze_aversion_"):
+            out[name] = math.nan
+    return out
+
+
 def care_figures(
     sheets: Sequence[CareSheet], config: CareIndexConfig
 ) -> tuple[dict[str, float], str, int]:
@@ -164,6 +182,19 @@ class _Stores:
     def __init__(self, db: Path | None) -> None:
         self.db = db
         self.sheets: dict[Path, list[CareSheet]] = {}
+        self.roles: dict[Path, dict[str, ClipRoles]] = {}
+
+    def roles_of(self, row: StudyRow, sha256: str) -> ClipRoles:
+        """A coder's swap of the clip's mother and infant, if any (annotate.coding.clip_roles)."""
+        path = self.db if self.db is not None else default_db_path(row.path)
+        if path not in self.roles:
+            self.roles[path] = {}
+            if path.exists():
+                with AnnotationStore(path, create=False) as store:
+                    for clip in store.clips():
+                        if clip.sha256:
+                            self.roles[path][clip.sha256] = clip_roles(store, clip.sha256)
+        return self.roles[path].get(sha256, ClipRoles())
 
     def sheets_of(self, row: StudyRow, sha256: str, coder: str | None) -> list[CareSheet]:
         path = self.db if self.db is not None else default_db_path(row.path)
@@ -195,6 +226,14 @@ def clip_figures(
         notes.append(f"{row.line}: no summary.json for {row.clip_id} under {features_dir}")
     figures = summary_figures(summary or {})
     sha256 = _clip_sha256(row, folder, notes)
+    roles = stores.roles_of(row, sha256) if sha256 else ClipRoles()
+    if roles.swapped:
+        figures = swapped_figures(figures)
+        notes.append(
+            f"{row.line}: mother and infant of {row.clip_id} swapped, as {roles.coder} said: "
+            "role figures swapped, infant gaze aversion left empty (it was found on the "
+            "other face; extract again)"
+        )
     sheets = stores.sheets_of(row, sha256, coder) if sha256 else []
     care, band, coders = care_figures(sheets, config)
     if not coders:

@@ -5,7 +5,8 @@ The recording is identified by its sha256 (as in the store). The project databas
 given, else `annotate.sqlite` beside the recording (without one, there are no manual annotations).
 The extraction outputs are the folder given, or its sub-folder named after the recording (see
 annotate.analysis.study_manifest.outputs_folder). Session attributes stored on the recording
-(`programme`, `session_number`) fill in a programme and session not given otherwise.
+(`programme`, `session_number`) fill in a programme and session not given otherwise. A coder's
+swap of the recording's mother and infant (annotate.coding.clip_roles) is applied to the features.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from annotate.analysis.events import (
     read_event_csv,
 )
 from annotate.analysis.study_manifest import outputs_folder
+from annotate.coding.clip_roles import ClipRoles, clip_roles
 from annotate.coding.clips import ClipRef, default_db_path
 from annotate.coding.records import Annotation
 from annotate.coding.schemes import ATTRIBUTES_TIER, Scheme
@@ -108,17 +110,23 @@ def _clip(recording: Path, hashed: bool) -> ClipRef:
 
 def _stored(
     clip: ClipRef, db: Path | None, coder: str | None, notes: list[str]
-) -> tuple[list[StoredAnnotation], list[Scheme], str]:
+) -> tuple[list[StoredAnnotation], list[Scheme], str, ClipRoles]:
     if db is None:
         notes.append(f"no project database beside {clip.name}: no annotations from the store")
-        return [], [], ""
+        return [], [], "", ClipRoles()
     with AnnotationStore(db, create=False) as store:
         stored = store.annotations(clip_sha256=clip.sha256, coder=coder)
         refs = list(dict.fromkeys(s.annotation.scheme for s in stored))
         schemes = [store.scheme(ref) for ref in refs]
+        roles = clip_roles(store, clip.sha256)
     if not stored:
         notes.append(f"no annotations of {clip.name} in {db}")
-    return stored, schemes, db.name
+    if roles.swapped:
+        notes.append(
+            f"mother and infant of {clip.name} swapped in the features, as {roles.coder} said "
+            f"({roles.updated})"
+        )
+    return stored, schemes, db.name, roles
 
 
 def _attribute(annotations: list[Annotation], name: str) -> str:
@@ -161,7 +169,7 @@ def load_sources(
             "the container gives no duration; cannot place events on it", recording
         )
     notes: list[str] = []
-    rows, schemes, db_name = _stored(clip, db, options.coder, notes)
+    rows, schemes, db_name, roles = _stored(clip, db, options.coder, notes)
     stored = [s.annotation for s in rows]
     programme = programme or _attribute(stored, PROGRAMME_ATTRIBUTE)
     session = session or _attribute(stored, SESSION_ATTRIBUTE)
@@ -195,7 +203,7 @@ def load_sources(
                 f"here and in {clip_id or recording.stem}/)",
                 options.features,
             )
-        features = read_clip_features(folder)
+        features = read_clip_features(folder, roles_swapped=roles.swapped)
     return RecordingSources(
         clip=clip,
         clip_id=clip_id or recording.stem,

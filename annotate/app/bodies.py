@@ -90,6 +90,15 @@ class Body:
             raise BadRequestError(f"'{name}' must be a number of seconds from 0, got {value}")
         return float(value)
 
+    def flag(self, name: str) -> bool | None:
+        """An optional true or false (None when absent)."""
+        value = self._get(name, False)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            raise BadRequestError(f"'{name}' must be true or false, got {value!r}"[:300])
+        return value
+
     def text(self, name: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str | None:
         """A string up to `max_length` characters (None when optional and absent)."""
         value = self._get(name, required)

@@ -21,6 +21,7 @@ stored.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,14 +31,17 @@ from typing import Any, TypeVar
 from annotate.coding.backup import open_with_backup
 from annotate.coding.care_index import CareIndexConfig, CareSheet
 from annotate.coding.care_store import load_sheet, set_aspect
+from annotate.coding.clip_roles import clip_roles, set_roles_swapped
 from annotate.coding.clips import ClipRef
-from annotate.coding.records import Annotation
+from annotate.coding.records import OPEN_ATTR, Annotation, attrs_from_json
 from annotate.coding.schemes import Scheme
 from annotate.coding.store import AnnotationStore, StoredAnnotation
-from annotate.errors import AnnotateError
+from annotate.errors import AnnotateError, InterchangeError
+from annotate.interchange.store_files import EXPORT_FORMATS, export_clip
 
 T = TypeVar("T")
-EDITABLE = ("start_s", "end_s", "code", "value", "note")
+PAGE_EXPORTS = ("eaf", "csv")  # what the page's export buttons write
+EDITABLE = ("start_s", "end_s", "code", "value", "note", "open")
 # Two lookups in the store's owner indexes (annotate.coding.store_db), not a scan of the history:
 # the latest change that left a row of (clip, coder), and the latest that made one.
 _REVISION = """
@@ -80,6 +84,7 @@ def annotation_json(stored: StoredAnnotation) -> dict[str, Any]:
         "end_s": a.end_s,
         "value": a.value,
         "note": a.note,
+        "open": a.is_open,
         "created": stored.created,
         "updated": stored.updated,
     }
@@ -88,7 +93,11 @@ def annotation_json(stored: StoredAnnotation) -> dict[str, Any]:
 def _row_json(row: Mapping[str, Any]) -> dict[str, Any]:
     """An annotation as the page reads it, from a row snapshot of the store's history."""
     names = ("id", "coder", "tier", "code", "start_s", "end_s", "value", "note")
-    return {name: row[name] for name in (*names, "created", "updated")}
+    attrs = attrs_from_json(str(row.get("attrs") or ""))
+    opened = dict(attrs).get(OPEN_ATTR) == "1"
+    return {**{name: row[name] for name in names}, "open": opened} | {
+        name: row[name] for name in ("created", "updated")
+    }
 
 
 def care_config_json(config: CareIndexConfig) -> dict[str, Any]:
@@ -203,6 +212,41 @@ class CodingService:
         found = {s.annotation.coder for s in self._store.annotations(clip_sha256=clip.sha256)}
         return sorted(found)
 
+    def export(self, clip: ClipRef, fmt: str) -> tuple[bytes, str]:
+        """This coder's annotations of the clip as an ELAN or CSV file: its bytes and name.
+
+        Raises:
+            InterchangeError: an unknown format, or a state still open (named).
+        """
+        if fmt not in PAGE_EXPORTS:
+            raise InterchangeError(f"export as {' or '.join(PAGE_EXPORTS)}, not {fmt[:20]!r}")
+        name = f"{Path(clip.name).stem}.{self.coder}{EXPORT_FORMATS[fmt]}"
+        with tempfile.TemporaryDirectory(prefix="annotate-export-") as folder:
+            path, _ = export_clip(self._store, clip, Path(folder) / name, fmt=fmt, coder=self.coder)
+            return path.read_bytes(), name
+
+    def roles(self, clip: ClipRef) -> dict[str, Any]:
+        """Whether the clip's mother and infant are swapped, by whom and when."""
+        roles = clip_roles(self._store, clip.sha256)
+        return {"swapped": roles.swapped, "by": roles.coder, "at": roles.updated}
+
+    def set_roles(
+        self, clip: ClipRef, revision: int, swapped: bool, change_key: str | None = None
+    ) -> Saved:
+        """Record this coder's word that the clip's mother and infant are (not) swapped, once
+        per change key.
+
+        Raises:
+            StaleRevisionError: the revision is behind.
+            ChangeKeyError: the key is stored for another change.
+        """
+        replayed = self._replay(clip, change_key, "roles")
+        if replayed is not None:
+            return replayed
+        self._check(clip, revision)
+        set_roles_swapped(self._store, clip, swapped, coder=self.coder, change_key=change_key)
+        return Saved(self._written(clip), self.roles(clip))
+
     def sheet(self, clip: ClipRef) -> dict[str, Any]:
         """This coder's CARE-Index sheet of the clip, with the revision."""
         sheet = load_sheet(self._store, clip.sha256, self.coder)
@@ -232,7 +276,9 @@ class CodingService:
                 f"change key {change_key} belongs to another change (batch {found.batch_id}, "
                 f"{found.kind} by {found.coder}); the page must make a new key per change"
             )
-        if kind == "care":
+        if kind == "roles":
+            body = self.roles(clip)
+        elif kind == "care":
             body = care_sheet_json(load_sheet(self._store, clip.sha256, self.coder), self.care)
         elif kind == "delete":
             body = {"id": found.rows[0][1]}
@@ -285,6 +331,8 @@ class CodingService:
             value=str(fields.get("value", "")),
             note=str(fields.get("note", "")),
         )
+        if fields.get("open"):
+            annotation = annotation.with_attrs(**{OPEN_ATTR: "1"})
         stored = self._store.add(
             annotation, self.scheme, clip=clip, who=self.coder, change_key=change_key
         )

@@ -20,6 +20,7 @@ import pandas as pd
 
 from annotate import columns as C
 from annotate.clip_job import extract_to_folder
+from annotate.coding.clip_roles import swapped_kind, swapped_role
 from annotate.config import load_feature_config
 from annotate.outputs import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
 from annotate.timeline.intervals import Interval, gaps
@@ -162,3 +163,39 @@ def features_document(folder: Path, duration_s: float) -> dict[str, Any]:
         "roles": roles,
         "lanes": episode_lanes(episodes, [r["role"] for r in roles], duration_s),
     }
+
+
+def swap_roles(document: dict[str, Any]) -> dict[str, Any]:
+    """The page's document with mother and infant swapped (a coder's correction of the clip's
+    roles, annotate.coding.clip_roles): the overlays' tracks, what each looks at, and the lanes
+    (their ids, labels, roles and role-named kinds); lanes stay in the usual order."""
+    roles = []
+    for track in document["roles"]:
+        changed = {**track, "role": swapped_role(track["role"])}
+        changed["looking_at"] = [swapped_role(v) for v in track["looking_at"]]
+        roles.append(changed)
+    roles.sort(key=lambda r: _ROLE_ORDER.index(r["role"]) if r["role"] in _ROLE_ORDER else 9)
+    lanes = []
+    for lane in document["lanes"]:
+        kind, role = swapped_kind(lane["kind"]), swapped_role(lane["role"])
+        label = dict(_LANE_KINDS).get(lane["kind"], kind.replace("_", " "))
+        if kind != lane["kind"]:
+            label = kind.replace("_", " ")
+        lanes.append(
+            {
+                **lane,
+                "id": f"{kind}/{role}",
+                "kind": kind,
+                "role": role,
+                "label": label if role == "dyad" else f"{role} {label}",
+            }
+        )
+    order = {role: k for k, role in enumerate(_ROLE_ORDER)}
+    kinds = {kind: k for k, (kind, _) in enumerate(_LANE_KINDS)}
+    lanes.sort(
+        key=lambda x: (
+            kinds.get(x["kind"], kinds.get(swapped_kind(x["kind"]), 99)),
+            order.get(x["role"], 9),
+        )
+    )
+    return {**document, "roles": roles, "lanes": lanes, "roles_swapped": True}

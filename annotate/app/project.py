@@ -87,6 +87,16 @@ class Project:
     _infos: dict[str, tuple[tuple[int, float], ClipInfo]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def rescan(self) -> tuple[str, ...]:
+        """Look for clips again (a folder project: files added since the start are seen; a
+        one-clip project keeps its clip) and return the clips."""
+        if self.first_clip is None:
+            found = find_clips(self.root)
+            if found:
+                with self._lock:
+                    self.clips = tuple(found)
+        return self.clips
+
     @property
     def cache(self) -> Path:
         """Where the tool keeps features and proxies: `.annotate/` in the project folder."""

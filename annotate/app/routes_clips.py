@@ -2,12 +2,14 @@
 
     GET  /                          the page
     GET  /api/session               coder, scheme, CARE-Index structure, the project's clips (names
-                                    relative to the project; no path of this machine)
+                                    relative to the project; no path of this machine; the folder
+                                    is looked at again, so new files show without a restart)
     GET  /api/clip?clip=NAME        a clip's facts and frame times, what it lacks, its coders
     POST /api/clip/prepare?clip=    start making what it lacks (proxy, features)
     GET  /api/clip/status?clip=     progress of those
     GET  /api/clip/video?clip=      the video the page plays (byte ranges for seeking)
-    GET  /api/clip/features?clip=   overlays and episode lanes (404 until extracted)
+    GET  /api/clip/features?clip=   overlays and episode lanes (404 until extracted), with mother
+                                    and infant swapped when a coder said so (PUT /api/clip/roles)
 
 A clip is named by `clip=`, its path relative to the project folder; names that are not the
 project's clips are refused (annotate.app.project).
@@ -25,6 +27,7 @@ from starlette.routing import Route
 
 import annotate
 from annotate.app.coding import care_config_json
+from annotate.app.features import swap_roles
 from annotate.app.project import NotInProjectError
 from annotate.app.tool import Tool
 from annotate.coding.schemes import Scheme
@@ -60,7 +63,8 @@ async def clip_info(request: Request) -> ClipInfo:
 
 
 def scheme_json(scheme: Scheme) -> dict[str, Any]:
-    """The scheme as the page needs it: tiers with their codes, keys and colours."""
+    """The scheme as the page needs it: tiers with their codes, keys and colours, and the clip
+    attributes (stored as annotations on the 'attributes' tier at time 0)."""
     return {
         "id": scheme.id,
         "name": scheme.name,
@@ -86,6 +90,18 @@ def scheme_json(scheme: Scheme) -> dict[str, Any]:
             }
             for t in scheme.tiers
         ],
+        "attributes": [
+            {
+                "name": a.name,
+                "type": a.type,
+                "values": list(a.values),
+                "minimum": a.minimum,
+                "maximum": a.maximum,
+                "label": a.label or a.name.replace("_", " "),
+                "description": a.description,
+            }
+            for a in scheme.attributes
+        ],
     }
 
 
@@ -99,6 +115,7 @@ async def session(request: Request) -> Response:
     tool = tool_of(request)
     coding = tool.coding
     project = tool.project
+    clips = await run_in_threadpool(project.rescan)
     return JSONResponse(
         {
             "version": annotate.__version__,
@@ -106,7 +123,7 @@ async def session(request: Request) -> Response:
             "scheme": scheme_json(coding.scheme),
             "care": care_config_json(coding.care),
             "project": project.root.name,
-            "clips": list(project.clips),
+            "clips": list(clips),
             "open_clip": project.first_clip,
         },
         headers=NO_STORE,
@@ -121,6 +138,7 @@ async def clip(request: Request) -> Response:
     times = await run_in_threadpool(tool.frame_times, info)
     status = await run_in_threadpool(tool.status, info)
     coders = await tool.coding.run(tool.coding.coders, ref)
+    roles = await tool.coding.run(tool.coding.roles, ref)
     body = {
         "name": clip_name(request),
         "sha256": info.sha256,
@@ -132,6 +150,7 @@ async def clip(request: Request) -> Response:
         "codec": info.codec,
         "frame_times": times,
         "coders": coders,
+        "roles": roles,
         **status,
     }
     return JSONResponse(body, headers=NO_STORE)
@@ -169,6 +188,10 @@ async def features(request: Request) -> Response:
     document = await run_in_threadpool(tool.features, info)
     if document is None:
         return JSONResponse({"error": "this clip has no features yet"}, status_code=404)
+    ref = await run_in_threadpool(tool.project.clip_ref, clip_name(request))
+    roles = await tool.coding.run(tool.coding.roles, ref)
+    if roles["swapped"]:
+        document = swap_roles(document)
     return JSONResponse(document, headers=NO_STORE)
 
 

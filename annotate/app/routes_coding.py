@@ -2,12 +2,19 @@
 
     GET    /api/clip/annotations?clip=NAME[&coder=OTHER]   annotations and the revision
     POST   /api/clip/annotations?clip=NAME                 {revision, tier, code, start_s[, end_s,
-                                                            value, note]} -> 201
+                                                            value, note, open]} -> 201
     PATCH  /api/clip/annotations/ID?clip=NAME              {revision, start_s?, end_s?, code?,
-                                                            value?, note?}
+                                                            value?, note?, open?}
+
+`open: true` marks a state started and not ended yet (its end is its start until it is ended
+with `open: false`); a closed state of zero length is not open.
     DELETE /api/clip/annotations/ID?clip=NAME&revision=N
     GET    /api/clip/care?clip=NAME                        the coder's CARE-Index sheet
     PUT    /api/clip/care/ASPECT?clip=NAME                 {revision, points, note?}
+    GET    /api/clip/export?clip=NAME&format=eaf|csv       this coder's annotations as a file
+                                                            (refused, 422, while a state is open)
+    PUT    /api/clip/roles?clip=NAME                       {revision, swapped}: mother and infant
+                                                            swapped for the clip (this coder's word)
 
 Every write names the revision the page last saw and answers with the new one; a stale revision
 is refused with 409 (annotate.app.coding). The answer comes only after the store has committed
@@ -87,6 +94,7 @@ async def add_annotation(request: Request) -> Response:
         "end_s": body.number("end_s", required=False),
         "value": body.text("value") or "",
         "note": body.text("note") or "",
+        "open": bool(body.flag("open")),
     }
     body.done()
     if fields["end_s"] is None:
@@ -124,6 +132,8 @@ async def update_annotation(request: Request) -> Response:
     for name in ("value", "note"):
         if body.has(name):
             changes[name] = body.text(name)
+    if body.has("open"):
+        changes["open"] = body.flag("open")
     body.done()
     if not changes:
         raise BadRequestError(f"nothing to change (fields: {', '.join(EDITABLE)})")
@@ -168,6 +178,32 @@ async def set_care_aspect(request: Request) -> Response:
     return _saved(saved)
 
 
+async def export(request: Request) -> Response:
+    """This coder's annotations of the clip as a file to save (ELAN .eaf or CSV)."""
+    coding = tool_of(request).coding
+    fmt = request.query_params.get("format", "eaf")
+    ref = await _ref(request)
+    data, name = await coding.run(coding.export, ref, fmt)
+    kind = "text/csv" if name.endswith(".csv") else "application/xml"
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)[-150:]
+    headers = {**NO_STORE, "content-disposition": f'attachment; filename="{safe}"'}
+    return Response(data, media_type=kind, headers=headers)
+
+
+async def set_roles(request: Request) -> Response:
+    """Swap (or swap back) the clip's mother and infant, recorded as this coder's word."""
+    coding = tool_of(request).coding
+    body = await read_json(request)
+    revision = body.integer("revision", minimum=0)
+    swapped = body.flag("swapped")
+    body.done()
+    if swapped is None:
+        raise BadRequestError("'swapped' (true or false) is required")
+    key = change_key(request)
+    ref = await _ref(request)
+    return _saved(await coding.run(coding.set_roles, ref, revision, swapped, key))
+
+
 ROUTES = [
     Route("/api/clip/annotations", list_annotations, methods=["GET"]),
     Route("/api/clip/annotations", add_annotation, methods=["POST"]),
@@ -175,4 +211,6 @@ ROUTES = [
     Route("/api/clip/annotations/{annotation_id}", delete_annotation, methods=["DELETE"]),
     Route("/api/clip/care", care_sheet, methods=["GET"]),
     Route("/api/clip/care/{aspect}", set_care_aspect, methods=["PUT"]),
+    Route("/api/clip/roles", set_roles, methods=["PUT"]),
+    Route("/api/clip/export", export, methods=["GET"]),
 ]

@@ -1,7 +1,8 @@
 """CARE-Index sheets in the annotation store, with history like every other change.
 
 One row per clip, coder and aspect holds each partner's points (JSON) and the coder's note;
-saving an aspect again replaces it (recorded as an update, so it can be undone).
+saving an aspect again replaces it (recorded as an update, so it can be undone); saving it with
+no points and no note clears it.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ def save_aspect(
     who: str = "",
     change_key: str | None = None,
 ) -> None:
-    """Store one checked aspect of a coder's sheet (replacing what was there); `change_key` as
-    for AnnotationStore.transaction."""
+    """Store one checked aspect of a coder's sheet (replacing what was there); an aspect with no
+    points and no note clears it (the row is deleted, the history keeps it); `change_key` as for
+    AnnotationStore.transaction."""
     points = {partner: dict(values) for partner, values in score.points}
     detail = f"{clip.name} {score.aspect}"
     with store.transaction("care", who or coder, coder, detail, change_key) as batch:
@@ -34,7 +36,10 @@ def save_aspect(
             (clip_id, coder, score.aspect),
         ).fetchone()
         values = {"points": json.dumps(points), "note": score.note, "updated": batch.at}
-        if row is None:
+        if not points and not score.note:
+            if row is not None:
+                batch.delete("care_scores", int(row["id"]))
+        elif row is None:
             batch.insert(
                 "care_scores",
                 {

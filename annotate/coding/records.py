@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from annotate.coding.schemes import Scheme
 
 Attrs = tuple[tuple[str, str], ...]
+
+OPEN_ATTR = "open"
+"""The attr that marks a state started in the coding tool and not ended yet (value "1"): its end
+is its start until it is ended, and exports and reliability refuse to take it for a point."""
 
 # The long table of annotations (design.md), one row per annotation: column names live here.
 COL_CLIP = "clip"
@@ -125,6 +129,11 @@ class Annotation:
         """Whether this is a point event (zero duration)."""
         return self.end_s == self.start_s
 
+    @property
+    def is_open(self) -> bool:
+        """Whether this is a state started and not ended yet (see OPEN_ATTR)."""
+        return self.attr(OPEN_ATTR) == "1"
+
     def attr(self, key: str, default: str = "") -> str:
         """The value of one attr, or `default`."""
         for k, v in self.attrs:
@@ -195,3 +204,16 @@ class CodingData:
     def media_name(self) -> str:
         """The main media file's name, '' when the source names none."""
         return self.media[0].name if self.media else ""
+
+
+def open_states_message(annotations: Iterable[Annotation], where: str) -> str | None:
+    """A one-line refusal naming the states not ended yet among `annotations`, or None."""
+    found = [a for a in annotations if a.is_open]
+    if not found:
+        return None
+    named = ", ".join(f"{a.coder} {a.tier}:{a.code} from {a.start_s:.3f} s" for a in found[:3])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return (
+        f"{where}: {len(found)} state(s) started and not ended ({named}{more}); end or delete "
+        "them in the coding tool first (an open state would count as a point)"
+    )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from annotate.coding.care_index import CareIndexConfig
 from annotate.coding.care_store import load_sheet
-from annotate.coding.records import Annotation
+from annotate.coding.records import Annotation, open_states_message
 from annotate.coding.reliability import (
     EventAgreement,
     Kappa,
@@ -137,6 +137,9 @@ def _compare_clip(
     ]
     a = [x for x in mine if x.coder == report.coder_a]
     b = [x for x in mine if x.coder == report.coder_b]
+    unfinished = open_states_message(a + b, name)
+    if unfinished:
+        raise StoreError(unfinished, store.path)
     duration = clip.duration_s or max((x.end_s for x in a + b), default=0.0)
     if not clip.duration_s:
         report.notes.append(
@@ -209,7 +212,8 @@ def compare_coders(
     `FALLBACK_BIN_S`, with a note.
 
     Raises:
-        StoreError: the coders are the same, or no clip has annotations or sheets of both.
+        StoreError: the coders are the same, no clip has annotations or sheets of both, or a
+            state of theirs is open (started in the coding tool, not ended).
     """
     if coder_a == coder_b:
         raise StoreError(f"compare two different coders (got {coder_a} twice)", store.path)

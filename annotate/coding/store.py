@@ -24,7 +24,13 @@ from typing import Any
 
 from annotate.coding.clips import ClipRef
 from annotate.coding.history import HistoryEntry, UndoResult, entries, undo_latest
-from annotate.coding.records import Annotation, CodingData, attrs_from_json, attrs_to_json
+from annotate.coding.records import (
+    OPEN_ATTR,
+    Annotation,
+    CodingData,
+    attrs_from_json,
+    attrs_to_json,
+)
 from annotate.coding.schemes import Scheme
 from annotate.coding.store_db import Batch, batch_of_change, connect, transaction
 from annotate.coding.store_import import ImportResult, attach, import_data
@@ -292,18 +298,23 @@ class AnnotationStore:
     def update(
         self, annotation_id: int, *, who: str, change_key: str | None = None, **changes: Any
     ) -> StoredAnnotation:
-        """Change fields of a stored annotation (coder, tier, code, start_s, end_s, value, note).
+        """Change fields of a stored annotation (coder, tier, code, start_s, end_s, value, note;
+        `open=True/False` marks a state as not ended yet, or ended: records.OPEN_ATTR).
 
         Raises:
             StoreError: unknown id or field, or the changed annotation fails the checks.
         """
+        opened = changes.pop("open", None)
         unknown = sorted(set(changes) - set(_EDITABLE))
         if unknown:
             raise StoreError(
-                f"cannot change {', '.join(unknown)} (editable: {', '.join(_EDITABLE)})", self.path
+                f"cannot change {', '.join(unknown)} (editable: {', '.join(_EDITABLE)}, open)",
+                self.path,
             )
         current = self.get(annotation_id)
         changed = current.annotation.replace(**changes)
+        if opened is not None:
+            changed = changed.with_attrs(**{OPEN_ATTR: "1" if opened else None})
         scheme = self.scheme(changed.scheme)
         row = self.conn.execute(
             "SELECT clip_id FROM annotations WHERE id = ?", (annotation_id,)
@@ -317,7 +328,13 @@ class AnnotationStore:
             batch.update(
                 "annotations",
                 annotation_id,
-                {**{k: getattr(changed, k) for k in _EDITABLE}, "updated": batch.at},
+                {
+                    **{k: getattr(changed, k) for k in _EDITABLE},
+                    "attrs": attrs_to_json(
+                        tuple((k, v) for k, v in changed.attrs if k not in _STAMP_ATTRS)
+                    ),
+                    "updated": batch.at,
+                },
             )
         return self.get(annotation_id)
 

@@ -30,7 +30,7 @@ from typing import Any
 from annotate.errors import StoreError
 
 SCHEMA_VERSION = "2"
-HISTORY_TABLES = ("annotations", "care_scores")
+HISTORY_TABLES = ("annotations", "care_scores", "clip_roles")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -69,6 +69,11 @@ CREATE TABLE IF NOT EXISTS care_scores (
     points TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
     created TEXT NOT NULL, updated TEXT NOT NULL,
     UNIQUE (clip_id, coder, aspect));
+CREATE TABLE IF NOT EXISTS clip_roles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    clip_id INTEGER NOT NULL UNIQUE REFERENCES clips (id), coder TEXT NOT NULL,
+    swapped INTEGER NOT NULL CHECK (swapped IN (0, 1)),
+    created TEXT NOT NULL, updated TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS changes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     batch_id INTEGER NOT NULL REFERENCES batches (id),

@@ -118,6 +118,10 @@ def check_annotation(
         raise StoreError(
             f"{describe(a)}: '{code.name}' is a point code; give no end, or end = start"
         )
+    if a.is_open and (code.type == POINT or not a.is_point):
+        raise StoreError(
+            f"{describe(a)}: only a state not ended yet is open (its end is its start)"
+        )
     _check_modifiers(a, code)
 
 

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from annotate.coding.clips import ClipRef
-from annotate.coding.records import Annotation, CodingData, MediaRef, make_attrs
+from annotate.coding.records import (
+    Annotation,
+    CodingData,
+    MediaRef,
+    make_attrs,
+    open_states_message,
+)
 from annotate.coding.scheme_files import configured_schemes, find_scheme
 from annotate.coding.schemes import ATTRIBUTES_TIER, Scheme, Tier
 from annotate.coding.store import AnnotationStore
@@ -283,6 +289,7 @@ def export_clip(
     Raises:
         InterchangeError: an unknown format, or one that does not match the extension.
         OutputError: out exists (without force) or cannot be written.
+        InterchangeError: a state is open (started in the coding tool, not ended).
     """
     out = Path(out)
     if fmt is not None:
@@ -293,4 +300,7 @@ def export_clip(
                 f"--format {fmt} needs a file ending in {EXPORT_FORMATS[fmt]}", out
             )
     data = clip_data(store, clip, coder=coder, relative_to=out.parent)
+    unfinished = open_states_message(data.annotations, clip.name)
+    if unfinished:
+        raise InterchangeError(unfinished)
     return write_any(data, out, fps=clip.fps, force=force), len(data.annotations)

@@ -193,3 +193,21 @@ def test_malformed_covariates_are_refused(study: Path, covariates: str, message:
         prepost_table(
             read_study_manifest(study / "study.csv"), study / "features", covariates=[path]
         )
+
+
+def test_a_coders_role_swap_swaps_the_role_figures(study: Path) -> None:
+    from annotate.coding.clip_roles import set_roles_swapped
+
+    with AnnotationStore(study / "project.sqlite") as store:
+        set_roles_swapped(
+            store, ClipRef(_sha("d01_pre"), "d01_pre.mp4", 180.0, 25.0), True, coder="ana"
+        )
+    result = prepost_table(
+        read_study_manifest(study / "study.csv"), study / "features", db=study / "project.sqlite"
+    )
+    d01 = _by_dyad(result.table)["d01"]
+    assert (d01["mother_visible_share_pre"], d01["infant_visible_share_pre"]) == (0.9, 1.0)
+    assert (d01["mother_visible_share_post"], d01["infant_visible_share_post"]) == (1.0, 0.9)
+    assert math.isnan(d01["infant_gaze_aversion_per_min_pre"])
+    assert d01["infant_gaze_aversion_per_min_post"] == pytest.approx(1.0)
+    assert any("swapped, as ana said" in n for n in result.notes)

@@ -161,3 +161,18 @@ def test_a_refused_aspect_changes_nothing(tmp_path: Path) -> None:
             load_sheet(store, clip().sha256, "ana").aspect("control").partner("adult")["sensitive"]
             == 1.5
         )  # type: ignore[union-attr]
+
+
+def test_an_aspect_with_no_points_and_no_note_is_cleared_and_undo_brings_it_back(
+    tmp_path: Path,
+) -> None:
+    with AnnotationStore(tmp_path / "p.sqlite") as store:
+        set_aspect(store, CONFIG, clip(), "ana", "control", FULL, note="kept")
+        noted = set_aspect(store, CONFIG, clip(), "ana", "affection", {}, note="only a note")
+        assert noted.aspect("affection").note == "only a note"  # type: ignore[union-attr]
+        cleared = set_aspect(store, CONFIG, clip(), "ana", "control", {})
+        assert cleared.aspect("control") is None
+        assert store.history(limit=1)[0].action == "delete"
+        store.undo(who="ana")
+        back = load_sheet(store, clip().sha256, "ana")
+        assert back.aspect("control").note == "kept"  # type: ignore[union-attr]

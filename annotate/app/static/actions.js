@@ -1,8 +1,10 @@
 // What the coder's keys do to annotations: a point code marks the frame on screen; a state code
 // starts there and, pressed again (or another state of its exclusive tier pressed), ends there.
 // A selected annotation can be nudged by frames, given another code, or deleted.
-// A state not yet ended is stored with end = start (the page shows it as open).
+// A state not yet ended is stored open (open: true, end = start) and shown as open on the
+// timeline and in the list; a closed state of zero length is not open.
 
+import { ATTRIBUTES_TIER } from "./attributes.js";
 import { formatTime } from "./format.js";
 
 export class Actions {
@@ -28,7 +30,7 @@ export class Actions {
   }
 
   isOpen(item) {
-    return this.isState(item) && item.end_s === item.start_s;
+    return this.isState(item) && Boolean(item.open);
   }
 
   openStates(tierName) {
@@ -41,7 +43,7 @@ export class Actions {
     if (!tier || !tier.exclusive) return null;
     return this.annotations
       .list()
-      .filter((a) => a !== except && a.tier === tierName && this.isState(a) && a.end_s > a.start_s)
+      .filter((a) => a !== except && a.tier === tierName && this.isState(a) && !this.isOpen(a))
       .find((a) =>
         end === start ? a.start_s <= start && start < a.end_s : start < a.end_s && a.start_s < end,
       );
@@ -55,6 +57,13 @@ export class Actions {
   codeKey(tierName, code) {
     const t = this.player.now();
     if (code.type === "point") {
+      const twin = this.annotations
+        .list()
+        .find((a) => a.tier === tierName && a.code === code.name && a.start_s === t);
+      if (twin) {
+        this.select(twin);
+        return this.refuse(`${code.name} is coded at ${formatTime(t)} already`);
+      }
       let made = null;
       this.annotations.action(() => {
         made = this.annotations.add({ tier: tierName, code: code.name, start_s: t, end_s: t });
@@ -78,8 +87,14 @@ export class Actions {
       );
     let made = null;
     this.annotations.action(() => {
-      for (const other of others) this.annotations.update(other, { end_s: t });
-      made = this.annotations.add({ tier: tierName, code: code.name, start_s: t, end_s: t });
+      for (const other of others) this.annotations.update(other, { end_s: t, open: false });
+      made = this.annotations.add({
+        tier: tierName,
+        code: code.name,
+        start_s: t,
+        end_s: t,
+        open: true,
+      });
     });
     return this.select(made);
   }
@@ -94,8 +109,13 @@ export class Actions {
       return this.refuse(
         `${item.code} would overlap ${blocking.code}; states on ${item.tier} are exclusive`,
       );
-    this.annotations.action(() => this.annotations.update(item, { end_s: t }));
+    this.annotations.action(() => this.annotations.update(item, { end_s: t, open: false }));
     return this.select(item);
+  }
+
+  // Every open state of the coder on this clip.
+  allOpen() {
+    return this.annotations.list().filter((a) => this.isOpen(a));
   }
 
   select(item) {
@@ -104,8 +124,12 @@ export class Actions {
     return item;
   }
 
+  // The coder's annotations in time order (clip attributes, on their own tab, left out).
   ownSorted() {
-    return this.annotations.list().sort((a, b) => a.start_s - b.start_s || a.key - b.key);
+    return this.annotations
+      .list()
+      .filter((a) => a.tier !== ATTRIBUTES_TIER)
+      .sort((a, b) => a.start_s - b.start_s || a.key - b.key);
   }
 
   selectNext(direction) {
@@ -118,6 +142,23 @@ export class Actions {
       if (index < -1) index = items.length - 1;
     }
     const next = items[(index + direction + items.length) % items.length];
+    this.player.video.pause();
+    this.player.seekFrame(this.player.frameAt(next.start_s));
+    return this.select(next);
+  }
+
+  // The previous (-1) or next (+1) annotation on the selected annotation's tier, from the frame
+  // on screen: selected, and the video moved to its start.
+  jumpOnTier(direction) {
+    const tier = this.selected && !this.selected.removed ? this.selected.tier : null;
+    if (!tier) return this.refuse("select an annotation first: the jump stays on its tier");
+    const now = this.player.now();
+    const items = this.ownSorted().filter((a) => a.tier === tier);
+    const next =
+      direction > 0
+        ? items.find((a) => a.start_s > now)
+        : [...items].reverse().find((a) => a.start_s < now);
+    if (!next) return this.refuse(`no ${direction > 0 ? "later" : "earlier"} annotation on ${tier}`);
     this.player.video.pause();
     this.player.seekFrame(this.player.frameAt(next.start_s));
     return this.select(next);

@@ -13,7 +13,7 @@
 
 import { ApiError, clipQuery, get, request } from "./api.js";
 
-const FIELDS = ["tier", "code", "start_s", "end_s", "value", "note"];
+const FIELDS = ["tier", "code", "start_s", "end_s", "value", "note", "open"];
 const RETRY_MS = 2000;
 const RETRY_MAX_MS = 30000;
 let nextKey = 1;
@@ -92,7 +92,15 @@ export class Annotations extends EventTarget {
   }
 
   add(fields) {
-    const item = { key: nextKey++, id: null, coder: this.coder, value: "", note: "", ...fields };
+    const item = {
+      key: nextKey++,
+      id: null,
+      coder: this.coder,
+      value: "",
+      note: "",
+      open: false,
+      ...fields,
+    };
     item.pending = 0;
     item.removed = false;
     this.items.push(item);
@@ -152,6 +160,11 @@ export class Annotations extends EventTarget {
     this.enqueue({ kind: "care", aspect, points, note, done });
   }
 
+  // The clip's roles (mother and infant swapped or not), in the same queue too.
+  saveRoles(swapped, done) {
+    this.enqueue({ kind: "roles", swapped, done });
+  }
+
   enqueue(op) {
     op.key = changeKey();
     if (op.item) op.item.pending += 1;
@@ -190,7 +203,7 @@ export class Annotations extends EventTarget {
     this.refused = null;
     this.problem = { kind: "refused", message, lost };
     this.load()
-      .then(() => this.emit("reloaded"))
+      .then(() => this.reloaded())
       .catch(() => {});
   }
 
@@ -209,12 +222,15 @@ export class Annotations extends EventTarget {
       const target = `/api/clip/annotations/${op.item.id}${clipQuery(this.clip, { revision })}`;
       return request("DELETE", target, undefined, key);
     }
+    if (op.kind === "roles") {
+      return request("PUT", `/api/clip/roles${query}`, { revision, swapped: op.swapped }, key);
+    }
     const target = `/api/clip/care/${encodeURIComponent(op.aspect)}${query}`;
     return request("PUT", target, { revision, points: op.points, note: op.note }, key);
   }
 
   settle(op, answer) {
-    if (op.kind === "care") {
+    if (op.kind === "care" || op.kind === "roles") {
       op.done?.(answer, null);
       return;
     }
@@ -242,7 +258,7 @@ export class Annotations extends EventTarget {
       return;
     }
     this.retries = 0;
-    if (op.kind === "care" && error.status !== 409) {
+    if ((op.kind === "care" || op.kind === "roles") && error.status !== 409) {
       this.queue.shift();
       op.done?.(null, error.message);
       return;
@@ -267,10 +283,19 @@ export class Annotations extends EventTarget {
         ? "this clip was changed elsewhere (another tab or program); the stored state is shown"
         : error.message;
     this.problem = { kind: error.status === 409 ? "conflict" : "refused", message: why, lost };
-    if (op.kind === "care") op.done?.(null, why);
+    if (op.kind === "care" || op.kind === "roles") op.done?.(null, why);
     this.load()
-      .then(() => this.emit("reloaded"))
+      .then(() => this.reloaded())
       .catch(() => {});
+  }
+
+  // The stored state is shown again: what the page shows is what is stored, so the badge is no
+  // longer red; the message (what was not saved) goes to the page, which keeps it in sight.
+  reloaded() {
+    const problem = this.problem;
+    this.problem = null;
+    this.emit("status");
+    this.emit("reloaded", problem);
   }
 
   // After the coder saw the message: keep the reloaded state and carry on.

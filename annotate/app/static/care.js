@@ -1,6 +1,7 @@
 // The CARE-Index sheet beside the video. For each aspect, each partner shares its points among
 // its patterns (adult: 3, infant: 4); the sums are checked as the coder types, an aspect is saved
-// when every partner given points adds up, and the totals and the synchrony score follow.
+// when every partner given points adds up (each value from 0 to the aspect's points), with the
+// coder's note on it; an aspect can be cleared; the totals and the synchrony score follow.
 
 import { clipQuery, get } from "./api.js";
 import { el } from "./format.js";
@@ -26,30 +27,44 @@ export class CareSheet {
   }
 
   render() {
-    const head = el("tr", {}, el("th", {}, "aspect"));
+    const head = el("tr", {}, el("th", { class: "aspect" }, "aspect"));
     for (const [partner, patterns] of this.partners()) {
-      for (const p of patterns) head.append(el("th", { title: `${partner} ${p}` }, p.slice(0, 5)));
-      head.append(el("th", {}, "Σ"));
+      for (const p of patterns) head.append(el("th", { title: `${partner} ${p}` }, p.slice(0, 4)));
+      head.append(el("th", { title: `${partner}: sum` }, "Σ"));
     }
-    head.append(el("th", {}, ""));
-    const body = this.config.aspects.map((aspect) => this.row(aspect));
+    head.append(el("th", { class: "clear-col" }, ""));
+    const span = this.partners().reduce((n, [, patterns]) => n + patterns.length + 1, 0);
+    this.span = span + 2;
+    const body = this.config.aspects.flatMap((aspect) => this.row(aspect));
     this.summary = el("div", { id: "care-summary" });
+    const groups = el("tr", {}, el("th", {}, ""));
+    for (const [partner, patterns] of this.partners())
+      groups.append(el("th", { colspan: patterns.length + 1, class: "partner" }, partner));
+    groups.append(el("th", {}, ""));
     this.root.replaceChildren(
       el(
         "p",
         { class: "hint" },
-        `Share each partner's ${this.config.points_per_aspect} points per aspect (steps of ${this.config.step}).`,
+        `Share each partner's ${this.config.points_per_aspect} points per aspect (steps of ${this.config.step}); × clears an aspect.`,
       ),
-      el("table", { id: "care-table" }, el("thead", {}, head), el("tbody", {}, body)),
+      el("table", { id: "care-table" }, el("thead", {}, groups, head), el("tbody", {}, ...body)),
       this.summary,
     );
+    for (const aspect of this.config.aspects) this.check(aspect.id);
     this.updateSummary();
   }
 
+  // Two table rows per aspect: the points (with the label, the saved state and a clear
+  // button), and the coder's note under them.
   row(aspect) {
     const saved = this.sheet?.aspects?.[aspect.id];
     const inputs = {};
-    const tr = el("tr", { dataset: { aspect: aspect.id } }, el("td", {}, aspect.label));
+    const status = el("div", { class: "status" }, saved ? "saved" : "");
+    const tr = el(
+      "tr",
+      { dataset: { aspect: aspect.id } },
+      el("td", { class: "aspect" }, el("div", {}, aspect.label), status),
+    );
     const sums = {};
     for (const [partner, patterns] of this.partners()) {
       inputs[partner] = {};
@@ -62,6 +77,7 @@ export class CareSheet {
           step: this.config.step,
           value: value === undefined ? "" : value,
           "aria-label": `${aspect.label}: ${partner} ${pattern}`,
+          title: `${partner} ${pattern}`,
           dataset: { partner, pattern },
           oninput: () => this.changed(aspect.id),
         });
@@ -71,75 +87,131 @@ export class CareSheet {
       sums[partner] = el("td", { class: "sum" });
       tr.append(sums[partner]);
     }
-    const status = el("td", { class: "status" }, saved ? "saved" : "");
-    tr.append(status);
-    this.rows[aspect.id] = { inputs, sums, status, tr };
-    this.check(aspect.id);
-    return tr;
+    const clear = el(
+      "button",
+      {
+        type: "button",
+        class: "clear",
+        title: `clear ${aspect.label} (points and note)`,
+        dataset: { aspect: aspect.id },
+        onclick: () => this.clear(aspect.id),
+      },
+      "×",
+    );
+    tr.append(el("td", { class: "clear-col" }, clear));
+    const note = el("input", {
+      type: "text",
+      class: "note",
+      maxlength: 2000,
+      placeholder: `note on ${aspect.label.toLowerCase()}`,
+      "aria-label": `${aspect.label}: note`,
+      value: saved?.note || "",
+      dataset: { aspect: aspect.id },
+      oninput: () => this.changed(aspect.id),
+    });
+    const noteRow = el(
+      "tr",
+      { class: "note-row", dataset: { noteOf: aspect.id } },
+      el("td", { colspan: this.span || 12 }, note),
+    );
+    this.rows[aspect.id] = { inputs, sums, status, tr, note };
+    return [tr, noteRow];
   }
 
-  // partner -> {pattern: points} of the filled partners, and the problems ('' when it adds up).
+  // partner -> {pattern: points} of the filled partners, the problems ('' when it adds up),
+  // and the partners whose points are wrong.
   read(aspectId) {
     const { inputs } = this.rows[aspectId];
+    const most = this.config.points_per_aspect;
     const points = {};
     const problems = [];
+    const wrong = new Set();
     for (const [partner, patterns] of Object.entries(inputs)) {
       const filled = Object.entries(patterns).filter(([, input]) => input.value !== "");
       if (!filled.length) continue;
       points[partner] = {};
-      for (const [pattern, input] of Object.entries(patterns))
-        points[partner][pattern] = input.value === "" ? 0 : Number(input.value);
+      for (const [pattern, input] of Object.entries(patterns)) {
+        const value = input.value === "" ? 0 : Number(input.value);
+        points[partner][pattern] = value;
+        const outside = !Number.isFinite(value) || value < 0 || value > most;
+        input.classList.toggle("bad", outside);
+      }
       const values = Object.values(points[partner]);
       const total = values.reduce((a, b) => a + b, 0);
+      const inRange = values.every((v) => Number.isFinite(v) && v >= 0 && v <= most);
       const steps = values.every(
-        (v) => v >= 0 && Math.abs(v / this.config.step - Math.round(v / this.config.step)) < 1e-9,
+        (v) => Math.abs(v / this.config.step - Math.round(v / this.config.step)) < 1e-9,
       );
-      if (!steps) problems.push(`${partner}: steps of ${this.config.step}`);
-      else if (Math.abs(total - this.config.points_per_aspect) > 1e-9)
-        problems.push(`${partner}: ${total} of ${this.config.points_per_aspect}`);
+      if (!inRange) problems.push(`${partner}: points from 0 to ${most}`);
+      else if (!steps) problems.push(`${partner}: steps of ${this.config.step}`);
+      else if (Math.abs(total - most) > 1e-9) problems.push(`${partner}: ${total} of ${most}`);
+      else continue;
+      wrong.add(partner);
     }
-    return { points, problems };
+    return { points, problems, wrong };
   }
 
   check(aspectId) {
     const { sums, tr } = this.rows[aspectId];
-    const { points, problems } = this.read(aspectId);
+    const { points, problems, wrong } = this.read(aspectId);
     for (const [partner, cell] of Object.entries(sums)) {
       const given = points[partner];
       const total = given ? Object.values(given).reduce((a, b) => a + b, 0) : null;
       cell.textContent = total === null ? "" : String(total);
-      const adds = total !== null && Math.abs(total - this.config.points_per_aspect) < 1e-9;
-      cell.className = `sum ${total === null ? "" : adds ? "ok" : "bad"}`;
+      cell.className = `sum ${total === null ? "" : wrong.has(partner) ? "bad" : "ok"}`;
     }
     tr.classList.toggle("invalid", problems.length > 0);
     return { points, problems };
   }
 
   changed(aspectId) {
-    const { status } = this.rows[aspectId];
+    const { status, note } = this.rows[aspectId];
     const { points, problems } = this.check(aspectId);
     clearTimeout(this.timers[aspectId]);
-    if (problems.length || !Object.keys(points).length) {
-      status.textContent = problems.length ? `not saved: ${problems.join("; ")}` : "";
+    const stored = this.sheet?.aspects?.[aspectId];
+    if (problems.length) {
+      status.textContent = `not saved: ${problems.join("; ")}`;
       status.className = "status bad";
       this.updateSummary();
       return;
     }
+    if (!Object.keys(points).length && !note.value && !stored) {
+      status.textContent = "";
+      status.className = "status";
+      return;
+    }
     status.textContent = "saving…";
     status.className = "status pending";
-    this.timers[aspectId] = setTimeout(() => {
-      this.annotations.saveCare(aspectId, points, "", (answer, error) => {
-        if (error) {
-          status.textContent = `not saved: ${error}`;
-          status.className = "status bad";
-          return;
-        }
-        this.sheet = answer;
-        status.textContent = "saved";
-        status.className = "status ok";
-        this.updateSummary();
-      });
-    }, 300);
+    this.timers[aspectId] = setTimeout(() => this.save(aspectId, points, note.value), 300);
+  }
+
+  // Empty points and no note: the aspect is cleared (the store removes it).
+  save(aspectId, points, note) {
+    const { status } = this.rows[aspectId];
+    const clearing = !Object.keys(points).length && !note;
+    this.annotations.saveCare(aspectId, points, note, (answer, error) => {
+      if (error) {
+        status.textContent = `not saved: ${error}`;
+        status.className = "status bad";
+        return;
+      }
+      this.sheet = answer;
+      status.textContent = clearing ? "cleared" : "saved";
+      status.className = "status ok";
+      this.updateSummary();
+    });
+  }
+
+  clear(aspectId) {
+    const { inputs, note, status } = this.rows[aspectId];
+    for (const patterns of Object.values(inputs))
+      for (const input of Object.values(patterns)) input.value = "";
+    note.value = "";
+    this.check(aspectId);
+    clearTimeout(this.timers[aspectId]);
+    status.textContent = "saving…";
+    status.className = "status pending";
+    this.save(aspectId, {}, "");
   }
 
   updateSummary() {

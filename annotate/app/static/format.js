@@ -8,6 +8,17 @@ export function formatTime(seconds) {
   return `${String(minutes).padStart(2, "0")}:${rest.toFixed(3).padStart(6, "0")}`;
 }
 
+// What the coder typed to go to: "mm:ss.fff", "ss.s" (seconds) -> {seconds}; "f120", "#120" or
+// "frame 120" -> {frame}; anything else -> null.
+export function parseTarget(text) {
+  const t = text.trim().toLowerCase();
+  const frame = t.match(/^(?:f|#|frame)\s*(\d+)$/);
+  if (frame) return { frame: Number(frame[1]) };
+  const clock = t.match(/^(?:(\d+):)?(\d+(?:\.\d*)?)$/);
+  if (!clock) return null;
+  return { seconds: Number(clock[1] || 0) * 60 + Number(clock[2]) };
+}
+
 // Index of the last element <= x (-1 when x is before the first).
 export function bisectRight(sorted, x) {
   let lo = 0;

@@ -14,6 +14,11 @@ const CONTROLS = [
   ],
   ["Shift+← / →", (e) => e.shiftKey && (e.key === "ArrowLeft" || e.key === "ArrowRight"), "second"],
   [
+    "Shift+PageUp / Shift+PageDown",
+    (e) => e.shiftKey && (e.key === "PageUp" || e.key === "PageDown"),
+    "tierJump",
+  ],
+  [
     "Ctrl+← / →, PageUp / PageDown",
     (e) =>
       (e.ctrlKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) ||
@@ -30,6 +35,11 @@ const CONTROLS = [
   ["Shift+M", (e) => e.key === "M", "mutual"],
   ["+ / -", (e) => e.key === "+" || e.key === "=" || e.key === "-", "zoom"],
   ["Shift+F", (e) => e.key === "F", "fit"],
+  ["Shift+A", (e) => e.key === "A", "automatic"],
+  ["Shift+R", (e) => e.key === "R", "roles"],
+  ["Shift+T", (e) => e.key === "T", "goto"],
+  ["Shift+P", (e) => e.key === "P", "autoPause"],
+  ["Shift+V", (e) => e.key === "V", "mute"],
   ["Tab / Shift+Tab", (e) => e.key === "Tab", "select"],
   [", / .", (e) => !e.shiftKey && (e.code === "Comma" || e.code === "Period"), "nudgeStart"],
   ["< / >", (e) => e.shiftKey && (e.code === "Comma" || e.code === "Period"), "nudgeEnd"],
@@ -52,6 +62,7 @@ const HELP = {
   frame: "one frame back / forward",
   second: "1 s back / forward",
   five: "5 s back / forward",
+  tierJump: "previous / next annotation on the selected one's tier",
   ends: "start / end of the clip",
   rate: "slower / faster (0.25x-2x)",
   loop: "loop the last few seconds (again: stop)",
@@ -61,10 +72,15 @@ const HELP = {
   mutual: "overlay: mutual gaze",
   zoom: "timeline zoom in / out",
   fit: "timeline: whole clip",
+  automatic: "timeline: fold / unfold the automatic lanes",
+  roles: "swap mother and infant for this clip (again: back)",
+  mute: "sound: mute / unmute",
+  autoPause: "auto-pause on / off (play the chosen seconds, then pause)",
+  goto: "go to a time (mm:ss.fff, seconds) or a frame (f120): type it, Enter",
   select: "select next / previous annotation",
   nudgeStart: "selected: start one frame earlier / later",
   nudgeEnd: "selected: end one frame earlier / later",
-  delete: "selected: delete",
+  delete: "selected: delete (Backspace asks first; Ctrl+Z brings it back)",
   editCode: "selected: change its code",
   undo: "undo",
   redo: "redo",
@@ -103,6 +119,45 @@ export class Keyboard {
     if (!control) return;
     event.preventDefault();
     this.handlers[control[2]]?.(event);
+  }
+
+  // The scheme's codes always on screen: one group per tier, each code with its key and colour;
+  // a click codes as its key does. An open state's code is marked (it is running).
+  codeBar(onCode) {
+    const groups = [];
+    const byTier = new Map();
+    for (const [key, { tier, code }] of this.codes.entries()) {
+      if (!byTier.has(tier)) byTier.set(tier, []);
+      byTier.get(tier).push([key, code]);
+    }
+    for (const [tier, codes] of byTier) {
+      groups.push(
+        el(
+          "span",
+          { class: "code-group" },
+          el("span", { class: "code-tier" }, tier),
+          codes.map(([key, code]) =>
+            el(
+              "button",
+              {
+                type: "button",
+                class: "code-key",
+                title: `${tier}: ${code.label} (${code.type}) — key ${key}`,
+                dataset: { tier, code: code.name },
+                onclick: (event) => {
+                  event.currentTarget.blur();
+                  onCode(tier, code);
+                },
+              },
+              el("kbd", {}, key),
+              el("span", { class: "swatch", style: `background:${code.colour || "#999"}` }),
+              code.label,
+            ),
+          ),
+        ),
+      );
+    }
+    return groups;
   }
 
   help() {

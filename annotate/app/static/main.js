@@ -3,9 +3,10 @@
 
 import { Actions } from "./actions.js";
 import { Annotations } from "./annotations.js";
+import { ClipAttributes } from "./attributes.js";
 import { clipQuery, get, request } from "./api.js";
 import { CareSheet } from "./care.js";
-import { el, formatTime } from "./format.js";
+import { el, formatTime, parseTarget } from "./format.js";
 import { Keyboard } from "./keys.js";
 import { Overlay } from "./overlay.js";
 import { Panel } from "./panel.js";
@@ -21,10 +22,14 @@ const SAVE_TEXT = {
   error: "Not saved",
 };
 
-function notify(message, level = "info") {
-  const item = el("div", { class: `toast ${level}` }, message);
+// A message at the bottom right, over the side panel (clear of the video and the lanes); a sticky one (changes that were
+// not saved) stays until clicked or Escape.
+function notify(message, level = "info", { sticky = false } = {}) {
+  const item = el("div", { class: `toast ${level}`, title: "click to close" }, message);
+  item.addEventListener("click", () => item.remove());
+  if (sticky) item.dataset.sticky = "1";
   $("toasts").append(item);
-  setTimeout(() => item.remove(), level === "info" ? 3000 : 6000);
+  if (!sticky) setTimeout(() => item.remove(), level === "info" ? 3000 : 6000);
 }
 
 async function main() {
@@ -33,6 +38,7 @@ async function main() {
   $("scheme").textContent = session.scheme.id;
   document.title = `annotate · ${session.project}`;
   const wanted = new URLSearchParams(location.hash.slice(1)).get("clip") || session.open_clip;
+  $("to-clips").hidden = Boolean(session.open_clip);
   if (!wanted) return chooseClip(session);
   await openClip(session, wanted);
 }
@@ -72,6 +78,7 @@ async function openClip(session, name) {
     { actions, annotations, scheme: session.scheme, player },
   );
   const care = new CareSheet($("care"), { config: session.care, annotations, clip: name });
+  const attributes = new ClipAttributes($("attributes"), { scheme: session.scheme, annotations });
   const ui = {
     session,
     clip,
@@ -84,14 +91,17 @@ async function openClip(session, name) {
     overlay,
     panel,
     care,
+    attributes,
   };
   window.annotateDebug = ui;
 
   wireSaving(ui);
   wireControls(ui);
   wireOtherCoder(ui);
+  showRoles(clip.roles);
   const keyboard = new Keyboard(session.scheme, keyHandlers(ui));
   $("help").replaceChildren(keyboard.help());
+  $("code-bar").replaceChildren(...keyboard.codeBar((tier, code) => actions.codeKey(tier, code)));
 
   actions.onSelect = () => {
     panel.render();
@@ -115,6 +125,7 @@ async function openClip(session, name) {
   await Promise.all([videoReady, loaded, features.first]);
   timeline.fit();
   panel.render();
+  attributes.render();
   player.refresh();
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   document.body.dataset.ready = "1";
@@ -151,6 +162,7 @@ function loadFeatures({ name, clip, overlay, timeline, player }) {
     overlay.setFeatures(features);
     timeline.setEpisodes(features.lanes);
     player.refresh();
+    document.body.dataset.rolesSwapped = features.roles_swapped ? "1" : "0";
     document.body.dataset.features = "1";
   };
   if (clip.features.state === "done") return { first: show() };
@@ -161,7 +173,7 @@ function loadFeatures({ name, clip, overlay, timeline, player }) {
   return { first: Promise.resolve() };
 }
 
-function wireSaving({ annotations, actions, panel, timeline, care }) {
+function wireSaving({ annotations, actions, panel, timeline, care, attributes }) {
   const indicator = $("save-state");
   const refresh = () => {
     const state = annotations.state;
@@ -175,18 +187,37 @@ function wireSaving({ annotations, actions, panel, timeline, care }) {
           : SAVE_TEXT[state];
   };
   annotations.addEventListener("status", refresh);
+  const openNote = $("open-states");
   annotations.addEventListener("change", () => {
     panel.render();
+    attributes.update();
     timeline.own = annotations.list();
     timeline.draw();
+    const open = actions.allOpen();
+    for (const button of document.querySelectorAll("#code-bar .code-key")) {
+      const running = open.some(
+        (a) => a.tier === button.dataset.tier && a.code === button.dataset.code,
+      );
+      button.classList.toggle("running", running);
+    }
+    openNote.hidden = !open.length;
+    openNote.textContent = open.length
+      ? `${open.length} open state${open.length > 1 ? "s" : ""}: ${open.map((a) => `${a.code} ${formatTime(a.start_s)}`).join(", ")}`
+      : "";
   });
-  annotations.addEventListener("reloaded", () => {
+  // Leaving the clip (reload, close, another clip) with a state not ended: the browser asks.
+  window.addEventListener("beforeunload", (event) => {
+    if (actions.allOpen().length) event.preventDefault();
+  });
+  annotations.addEventListener("reloaded", (event) => {
     actions.select(null);
     care.load().catch(() => {});
-    const lost = annotations.problem?.lost || 0;
+    const problem = event.detail || {};
+    const lost = problem.lost || 0;
     notify(
-      `${annotations.problem?.message || "reloaded"}${lost ? `; ${lost} change(s) were not saved` : ""}`,
+      `${problem.message || "reloaded"}${lost ? `; ${lost} change(s) were not saved` : ""}`,
       "warn",
+      { sticky: true },
     );
   });
   refresh();
@@ -223,13 +254,95 @@ function wireControls(ui) {
     });
   }
   // A control used with the mouse gives the keyboard back to coding at once.
-  for (const control of document.querySelectorAll("[data-layer], #loop-seconds, #other-coder")) {
+  const pause = $("auto-pause");
+  pause.addEventListener("change", () => player.setAutoPause(pause.value));
+  const controls =
+    "[data-layer], #loop-seconds, #other-coder, #auto-pause, #attributes select, #attributes input";
+  for (const control of document.querySelectorAll(controls)) {
     control.addEventListener("change", () => control.blur());
   }
   for (const tab of document.querySelectorAll("[data-tab]")) {
     tab.addEventListener("click", () => showTab(tab.dataset.tab));
   }
   window.addEventListener("resize", () => player.refresh());
+  wireGoto(ui);
+  wireExports(ui);
+  wireSound(ui);
+}
+
+// The go-to field: a time or a frame, Enter goes there (paused, on that frame) and gives the
+// keyboard back to coding; a text it cannot read is said so.
+function wireGoto({ player, actions }) {
+  const field = $("goto");
+  field.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    const target = parseTarget(field.value);
+    if (!target) return notify(`cannot read "${field.value}": give mm:ss.fff, seconds or f120`, "warn");
+    const k = target.frame ?? player.frameAt(Math.min(target.seconds, player.duration));
+    if (k < 0 || k >= player.frameCount)
+      return notify(`frame ${k} is not in this clip (0-${player.frameCount - 1})`, "warn");
+    actions.select(null);
+    player.video.pause();
+    player.seekFrame(k);
+    field.blur();
+  });
+}
+
+// Sound: volume and mute, kept in this browser.
+const SOUND_KEY = "annotate.sound";
+function wireSound({ video }) {
+  const volume = $("volume");
+  const mute = $("mute");
+  let saved = {};
+  try {
+    saved = JSON.parse(localStorage.getItem(SOUND_KEY) || "{}");
+  } catch {
+    saved = {};
+  }
+  volume.value = saved.volume ?? 1;
+  mute.checked = Boolean(saved.muted);
+  const apply = () => {
+    video.volume = Number(volume.value);
+    video.muted = mute.checked;
+    try {
+      localStorage.setItem(SOUND_KEY, JSON.stringify({ volume: video.volume, muted: video.muted }));
+    } catch {
+      // storage refused: the setting lasts for this page only
+    }
+  };
+  volume.addEventListener("input", apply);
+  mute.addEventListener("change", apply);
+  for (const control of [volume, mute]) control.addEventListener("change", () => control.blur());
+  apply();
+}
+
+// Export buttons: the file comes from the server (the same writer as `annotate annotations
+// export`); a refusal (a state still open) is shown, not saved as a file.
+function wireExports({ name }) {
+  for (const button of document.querySelectorAll("[data-export]")) {
+    button.addEventListener("click", async () => {
+      button.blur();
+      const answer = await fetch(
+        `/api/clip/export${clipQuery(name, { format: button.dataset.export })}`,
+        { credentials: "same-origin", cache: "no-store" },
+      ).catch(() => null);
+      if (!answer) return notify("export failed: the server cannot be reached", "warn");
+      if (!answer.ok) {
+        const body = await answer.json().catch(() => ({}));
+        return notify(`not exported: ${body.error || answer.statusText}`, "warn");
+      }
+      const file = (answer.headers.get("content-disposition") || "").match(/filename="([^"]+)"/);
+      const link = el("a", {
+        href: URL.createObjectURL(await answer.blob()),
+        download: file ? file[1] : `annotations.${button.dataset.export}`,
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    });
+  }
 }
 
 function showTab(name) {
@@ -245,7 +358,39 @@ function toggleLayer(overlay, player, layer) {
   if (box) box.checked = on;
 }
 
-function keyHandlers({ player, overlay, timeline, actions, annotations }) {
+// The clip's roles: shown in the header; Shift+R (or the button) swaps mother and infant for the
+// clip, stored as this coder's word; the overlays and lanes are loaded again, swapped.
+function showRoles(roles) {
+  const button = $("roles");
+  button.dataset.swapped = roles.swapped ? "1" : "0";
+  button.textContent = roles.swapped ? "roles swapped" : "swap roles";
+  button.title = roles.swapped
+    ? `mother and infant swapped by ${roles.by} (${roles.at}); Shift+R: back`
+    : "swap mother and infant for this clip (Shift+R)";
+}
+
+function swapRoles(ui) {
+  const { clip, annotations } = ui;
+  const wanted = !clip.roles.swapped;
+  annotations.saveRoles(wanted, (answer, error) => {
+    if (error) return notify(`roles not changed: ${error}`, "warn");
+    clip.roles = answer;
+    showRoles(answer);
+    notify(answer.swapped ? "mother and infant swapped for this clip" : "roles as found");
+    if (document.body.dataset.features === "1") reloadFeatures(ui);
+  });
+}
+
+async function reloadFeatures({ name, overlay, timeline, player }) {
+  const features = await get(`/api/clip/features${clipQuery(name)}`);
+  overlay.setFeatures(features);
+  timeline.setEpisodes(features.lanes);
+  player.refresh();
+  document.body.dataset.rolesSwapped = features.roles_swapped ? "1" : "0";
+}
+
+function keyHandlers(ui) {
+  const { player, overlay, timeline, actions, annotations } = ui;
   const right = (e) => e.key === "ArrowRight" || e.key === "PageDown" || e.key === "+";
   return {
     code: (tier, code) => actions.codeKey(tier, code),
@@ -253,6 +398,7 @@ function keyHandlers({ player, overlay, timeline, actions, annotations }) {
     frame: (e) => player.step(right(e) ? 1 : -1),
     second: (e) => player.jump(right(e) ? 1 : -1),
     five: (e) => player.jump(right(e) ? 5 : -5),
+    tierJump: (e) => actions.jumpOnTier(e.key === "PageDown" ? 1 : -1),
     ends: (e) => player.seekFrame(e.key === "End" ? player.frameCount - 1 : 0),
     rate: (e) => player.changeRate(e.key === "]" ? 1 : -1),
     loop: () => {
@@ -267,10 +413,35 @@ function keyHandlers({ player, overlay, timeline, actions, annotations }) {
     mutual: () => toggleLayer(overlay, player, "mutual"),
     zoom: (e) => timeline.zoom(e.key === "-" ? 1 / 1.5 : 1.5),
     fit: () => timeline.fit(),
+    automatic: () => timeline.toggleAutomatic(),
+    roles: () => swapRoles(ui),
+    mute: () => {
+      $("mute").checked = !$("mute").checked;
+      $("mute").dispatchEvent(new Event("change"));
+    },
+    autoPause: () => {
+      const pause = $("auto-pause");
+      pause.value = pause.value === "0" ? pause.dataset.last || "3" : "0";
+      if (pause.value !== "0") pause.dataset.last = pause.value;
+      player.setAutoPause(pause.value);
+      notify(pause.value === "0" ? "auto-pause off" : `auto-pause every ${pause.value} s`);
+    },
+    goto: () => {
+      $("goto").select();
+      $("goto").focus();
+    },
     select: (e) => actions.selectNext(e.shiftKey ? -1 : 1),
     nudgeStart: (e) => actions.nudge("start", e.code === "Period" || e.key === "." ? 1 : -1),
     nudgeEnd: (e) => actions.nudge("end", e.code === "Period" || e.key === ">" ? 1 : -1),
-    delete: () => actions.deleteSelected(),
+    // Delete deletes at once (Ctrl+Z brings it back); Backspace, easy to hit by mistake, asks.
+    delete: (e) => {
+      const item = actions.selected;
+      if (e.key === "Backspace" && item && !item.removed) {
+        const what = `${item.tier} ${item.code} at ${formatTime(item.start_s)}`;
+        if (!window.confirm(`Delete ${what}?`)) return;
+      }
+      actions.deleteSelected();
+    },
     editCode: () => {
       showTab("annotation");
       $("edit-code")?.focus();
@@ -280,6 +451,7 @@ function keyHandlers({ player, overlay, timeline, actions, annotations }) {
     escape: () => {
       actions.select(null);
       annotations.dismiss();
+      for (const toast of document.querySelectorAll(".toast")) toast.remove();
       $("help-dialog").hidden = true;
     },
     help: () => {
@@ -288,7 +460,16 @@ function keyHandlers({ player, overlay, timeline, actions, annotations }) {
   };
 }
 
-window.addEventListener("hashchange", () => location.reload());
+window.addEventListener("hashchange", (event) => {
+  const open = window.annotateDebug?.actions?.allOpen() || [];
+  const leave =
+    !open.length ||
+    window.confirm(
+      `${open.length} state(s) started and not ended on this clip (exports and reliability refuse them). Leave anyway?`,
+    );
+  if (leave) location.reload();
+  else history.replaceState(null, "", event.oldURL);
+});
 main().catch((error) => {
   showStatus($("fatal"), `Cannot open: ${error.message}`);
   document.body.dataset.ready = "error";

@@ -24,7 +24,15 @@ export class Panel {
     this.renderList();
   }
 
+  // Drawn again on every change; the field the coder is in keeps the keyboard (Enter, then
+  // arrows through the codes: each step is saved and the next arrow still changes the code).
   renderEditor() {
+    const focused = this.editor.contains(document.activeElement) ? document.activeElement.id : "";
+    this.drawEditor();
+    if (focused) document.getElementById(focused)?.focus();
+  }
+
+  drawEditor() {
     const item = this.actions.selected;
     this.editor.replaceChildren();
     if (!item || item.removed) {
@@ -110,6 +118,7 @@ export class Panel {
           `${set.name} `,
           el("input", {
             type: "text",
+            id: `edit-modifier-${index}`,
             value: parts[index] || "",
             onchange: (e) => choose(e.target.value),
           }),
@@ -121,7 +130,7 @@ export class Panel {
         `${set.name} `,
         el(
           "select",
-          { onchange: (e) => choose(e.target.value) },
+          { id: `edit-modifier-${index}`, onchange: (e) => choose(e.target.value) },
           el("option", { value: "" }, "-"),
           set.values.map((v) => el("option", { value: v, selected: parts[index] === v }, v)),
         ),
@@ -129,19 +138,28 @@ export class Panel {
     });
   }
 
+  // One line per annotation: start, end (states), tier, code, modifiers and note; an open state
+  // is flagged; the selected one is scrolled into view.
   renderList() {
     const items = this.actions.ownSorted();
+    let chosen = null;
     this.list.replaceChildren(
-      ...items.map((a) =>
-        el(
+      ...items.map((a) => {
+        const open = this.actions.isOpen(a);
+        const state = this.actions.isState(a);
+        const end = open ? " → (open)" : state ? `–${formatTime(a.end_s)}` : "";
+        const extra = [a.value, a.note].filter(Boolean).join(" · ");
+        const item = el(
           "li",
           {
-            class: `${a === this.actions.selected ? "selected" : ""} ${a.pending ? "pending" : "stored"}`,
+            class: `${a === this.actions.selected ? "selected" : ""} ${a.pending ? "pending" : "stored"} ${open ? "open" : ""}`,
+            title: open ? "started, not ended: press its key again to end it" : "",
             dataset: {
               tier: a.tier,
               code: a.code,
               start: a.start_s,
               end: a.end_s,
+              open: open ? "1" : "0",
               saved: a.pending ? "0" : "1",
             },
             onclick: () => {
@@ -151,10 +169,14 @@ export class Panel {
             },
           },
           el("span", { class: "swatch", style: `background:${this.colour(a)}` }),
-          `${formatTime(a.start_s)} ${a.tier} ${a.code}${this.actions.isOpen(a) ? " (open)" : ""}`,
-        ),
-      ),
+          `${formatTime(a.start_s)}${end} ${a.tier} ${a.code}`,
+          extra ? el("span", { class: "extra" }, ` ${extra}`) : null,
+        );
+        if (a === this.actions.selected) chosen = item;
+        return item;
+      }),
     );
+    chosen?.scrollIntoView({ block: "nearest" });
   }
 
   colour(a) {

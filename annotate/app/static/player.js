@@ -1,8 +1,13 @@
 // The video: frames by their own times (the server reads each frame's timestamp, so variable
 // frame rates are exact), stepping, jumps, playback rate, a loop of the last few seconds.
-// Times shown and coded are the start of the frame on screen.
+// Times shown and coded are the start of the frame on screen: while playing, the frame the
+// browser presented (requestVideoFrameCallback's mediaTime), which can differ from currentTime by
+// a frame; on a pause the video is snapped (seeked) to that frame, so that the picture, the
+// label, the overlays and every code made after the pause agree.
 
 import { bisectRight, clamp } from "./format.js";
+
+const SETTLE_MS = 120;
 
 export const RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 
@@ -12,11 +17,30 @@ export class Player {
     this.times = clip.frame_times.length ? clip.frame_times : [0];
     this.fps = clip.fps || 25;
     this.loop = null; // {start, end} in seconds
+    this.autoPause = 0; // seconds of play before the player pauses by itself (0: off)
+    this.pauseAt = null;
     this.listeners = [];
     this.lastShown = -1;
+    this.presented = null; // mediaTime of the frame on screen, when the browser reports it
+    this.settled = true; // false from a pause until the snap to the shown frame is done
+    if (video.requestVideoFrameCallback) {
+      const onFrame = (_now, metadata) => {
+        this.presented = metadata.mediaTime;
+        // A frame presented after the pause came in (it was on its way): follow the picture.
+        if (video.paused && !video.seeking) this.align();
+        video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
+    }
+    video.addEventListener("pause", () => this.snap());
+    video.addEventListener("play", () => {
+      this.pauseAt = this.autoPause > 0 ? video.currentTime + this.autoPause : null;
+      this.settled = true;
+      document.body.dataset.settled = "0";
+    });
     const tick = () => {
       this.checkLoop();
-      const t = this.video.currentTime;
+      const t = this.shownTime();
       if (t !== this.lastShown || !this.video.paused) {
         this.lastShown = t;
         for (const listener of this.listeners) listener(t);
@@ -24,6 +48,38 @@ export class Player {
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
+  }
+
+  // The time of the picture on screen: while playing, the presented frame's own time.
+  shownTime() {
+    const t = this.video.currentTime;
+    if (this.video.paused || this.presented === null) return t;
+    return Math.abs(this.presented - t) < 0.25 ? this.presented : t;
+  }
+
+  // Paused: seek into the presented frame when currentTime names another one.
+  align() {
+    if (this.presented === null || !this.video.paused) return;
+    const k = this.frameAt(this.presented);
+    if (k !== this.frameAt(this.video.currentTime)) this.video.currentTime = this.middleOf(k);
+    this.refresh();
+  }
+
+  // After a pause: seek into the frame the browser presented last (the one on screen); a frame
+  // composited as the pause came in reports late, and is followed too (see the constructor).
+  // Until SETTLE_MS have passed, codes use the presented frame; the body's data-settled says
+  // when the snap is done.
+  snap() {
+    if (this.video.seeking) return; // the coder moved on already (a step pauses and seeks)
+    this.settled = false;
+    document.body.dataset.settled = "0";
+    this.align();
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      this.align();
+      this.settled = true;
+      document.body.dataset.settled = "1";
+    }, SETTLE_MS);
   }
 
   onTick(listener) {
@@ -53,6 +109,7 @@ export class Player {
   }
 
   currentFrame() {
+    if (!this.settled && this.presented !== null) return this.frameAt(this.presented);
     return this.frameAt(this.video.currentTime);
   }
 
@@ -61,21 +118,37 @@ export class Player {
     return this.frameTime(this.currentFrame());
   }
 
+  // A seek the coder asked for ends the snap after a pause (it moves away from that frame).
+  endSnap() {
+    clearTimeout(this.settleTimer);
+    if (!this.settled) {
+      this.settled = true;
+      document.body.dataset.settled = "1";
+    }
+  }
+
   seekTime(t) {
+    this.endSnap();
     this.video.currentTime = clamp(t, 0, this.duration);
   }
 
-  // Seek into the middle of frame k, so that rounding cannot show its neighbour.
-  seekFrame(k) {
+  // The middle of frame k, so that rounding cannot show its neighbour.
+  middleOf(k) {
     k = clamp(k, 0, this.times.length - 1);
     const start = this.times[k];
     const next = k + 1 < this.times.length ? this.times[k + 1] : start + 1 / this.fps;
-    this.video.currentTime = start + (next - start) / 2;
+    return start + (next - start) / 2;
+  }
+
+  seekFrame(k) {
+    this.endSnap();
+    this.video.currentTime = this.middleOf(k);
   }
 
   step(frames) {
+    const from = this.video.paused ? this.currentFrame() : this.frameAt(this.shownTime());
     this.video.pause();
-    this.seekFrame(this.currentFrame() + frames);
+    this.seekFrame(from + frames);
   }
 
   jump(seconds) {
@@ -113,5 +186,15 @@ export class Player {
 
   checkLoop() {
     if (this.loop && this.video.currentTime >= this.loop.end) this.seekTime(this.loop.start);
+    // Auto-pause (play a few seconds, pause, code, play on): the pause snaps to the frame shown.
+    if (this.pauseAt !== null && !this.video.paused && this.video.currentTime >= this.pauseAt) {
+      this.pauseAt = null;
+      this.video.pause();
+    }
+  }
+
+  setAutoPause(seconds) {
+    this.autoPause = Math.max(0, Number(seconds) || 0);
+    this.pauseAt = null;
   }
 }

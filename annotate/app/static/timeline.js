@@ -1,5 +1,7 @@
-// The timeline under the video: a ruler, one lane per automatic episode kind, one lane per tier
-// of the scheme (the coder's annotations), and read-only lanes of a second coder; a playhead,
+// The timeline under the video: a ruler, one lane per tier of the scheme (the coder's
+// annotations, first, so that they are in sight on a small screen) with read-only lanes of a
+// second coder, then the automatic episode lanes in a group that folds away (click its label or
+// Shift+A; remembered in the browser); a playhead,
 // zoom (keys, Ctrl+wheel), scrolling (wheel) and click to seek or to select an annotation.
 
 import { clamp, formatTime } from "./format.js";
@@ -10,7 +12,10 @@ const EPISODE_H = 13;
 const TIER_H = 24;
 const OTHER_H = 15;
 const GAP = 3;
+const GROUP_H = 16;
 const UNSAVED = "rgba(255,255,255,0.85)";
+const OPEN_COLOUR = "#ffb300";
+const FOLDED_KEY = "annotate.automaticFolded";
 
 export class Timeline {
   constructor(canvas, { scheme, player, actions }) {
@@ -23,6 +28,7 @@ export class Timeline {
     this.other = { coder: null, items: [] };
     this.view = { start: 0, pxPerSec: 0 };
     this.rows = [];
+    this.folded = readFolded();
     this.onSeek = () => {};
     canvas.addEventListener("mousedown", (event) => this.click(event));
     canvas.addEventListener("wheel", (event) => this.wheel(event), { passive: false });
@@ -52,7 +58,6 @@ export class Timeline {
       rows.push({ ...row, y, h });
       y += h + GAP;
     };
-    for (const lane of this.episodes) push({ kind: "episode", lane, label: lane.label }, EPISODE_H);
     for (const tier of this.scheme.tiers) {
       push({ kind: "tier", tier: tier.name, label: tier.name }, TIER_H);
       if (this.other.coder)
@@ -61,9 +66,29 @@ export class Timeline {
           OTHER_H,
         );
     }
+    if (this.episodes.length) {
+      const sign = this.folded ? "▸" : "▾";
+      const label = `${sign} automatic lanes (${this.episodes.length})`;
+      push({ kind: "group", label }, GROUP_H);
+      if (!this.folded)
+        for (const lane of this.episodes)
+          push({ kind: "episode", lane, label: lane.label }, EPISODE_H);
+    }
     this.rows = rows;
     this.height = y;
     this.draw();
+  }
+
+  // Fold or unfold the automatic lanes (remembered in this browser).
+  toggleAutomatic() {
+    this.folded = !this.folded;
+    try {
+      localStorage.setItem(FOLDED_KEY, this.folded ? "1" : "0");
+    } catch {
+      // storage refused (private mode): the fold lasts for this page only
+    }
+    this.layout();
+    return this.folded;
   }
 
   get dataWidth() {
@@ -117,11 +142,13 @@ export class Timeline {
     const box = this.canvas.getBoundingClientRect();
     const x = event.clientX - box.left;
     const y = event.clientY - box.top;
+    const group = this.rows.find((r) => r.kind === "group" && y >= r.y && y < r.y + r.h);
+    if (group) return this.toggleAutomatic();
     if (x < LABEL_W) return;
     const t = clamp(this.timeAt(x), 0, this.player.duration);
     const row = this.rows.find((r) => y >= r.y && y < r.y + r.h);
     if (row && row.kind === "tier") {
-      const hit = this.hit(row.tier, t, x);
+      const hit = this.hit(row.tier, t, x, (y - row.y - 2) / (row.h - 4));
       if (hit) {
         this.actions.select(hit);
         this.draw();
@@ -131,15 +158,23 @@ export class Timeline {
     this.onSeek(t);
   }
 
-  hit(tier, t, x) {
+  // The annotation under a click at time t, `depth` (0-1) down the lane: of overlapping states,
+  // the one in the sub-row clicked.
+  hit(tier, t, x, depth = 0) {
     const slack = 4 / this.view.pxPerSec;
     const now = this.player.video.currentTime;
-    return this.own
-      .filter((a) => a.tier === tier)
-      .find((a) => {
-        const end = this.actions.isOpen(a) ? Math.max(now, a.start_s) : a.end_s;
-        return t >= a.start_s - slack && t <= end + slack;
-      });
+    const items = this.own.filter((a) => a.tier === tier);
+    const { level, levels } = this.stack(items, now);
+    const under = items.filter((a) => {
+      const end = this.actions.isOpen(a) ? Math.max(now, a.start_s) : a.end_s;
+      return t >= a.start_s - slack && t <= end + slack;
+    });
+    const row = Math.min(levels - 1, Math.max(0, Math.floor(depth * levels)));
+    return (
+      under.find((a) => !this.actions.isState(a)) ||
+      under.find((a) => (level.get(a) || 0) === row) ||
+      under[0]
+    );
   }
 
   wheel(event) {
@@ -185,14 +220,22 @@ export class Timeline {
 
   drawRow(ctx, row, t) {
     if (row.kind === "ruler") return this.drawRuler(ctx, row);
+    if (row.kind === "group") {
+      ctx.fillStyle = "#15181d";
+      ctx.fillRect(LABEL_W, row.y, this.dataWidth + 8, row.h);
+      ctx.fillStyle = "#2c323b";
+      ctx.fillRect(LABEL_W, row.y + row.h / 2, this.dataWidth + 8, 1);
+      return;
+    }
     ctx.fillStyle = row.kind === "tier" ? "#262b33" : "#1d2127";
     ctx.fillRect(LABEL_W, row.y, this.dataWidth + 8, row.h);
     if (row.kind === "episode") {
       ctx.fillStyle = episodeColour(row.lane.kind);
       for (const [s, e] of row.lane.intervals) this.bar(ctx, s, e, row.y + 2, row.h - 4);
     } else if (row.kind === "tier") {
-      for (const a of this.own.filter((x) => x.tier === row.tier))
-        this.drawAnnotation(ctx, a, row, t);
+      const items = this.own.filter((x) => x.tier === row.tier);
+      const { level, levels } = this.stack(items, t);
+      for (const a of items) this.drawAnnotation(ctx, a, row, t, level.get(a) || 0, levels);
     } else {
       ctx.globalAlpha = 0.55;
       for (const a of this.other.items.filter((x) => x.tier === row.tier)) {
@@ -220,12 +263,31 @@ export class Timeline {
     ctx.fill();
   }
 
-  drawAnnotation(ctx, a, row, t) {
+  // Overlapping states of a tier (a tier that is not exclusive) share its lane in sub-rows,
+  // each state in the first sub-row free at its start; points keep the whole height.
+  stack(items, t) {
+    const level = new Map();
+    const ends = [];
+    const states = items
+      .filter((a) => this.actions.isState(a))
+      .sort((a, b) => a.start_s - b.start_s || a.key - b.key);
+    for (const a of states) {
+      const end = this.actions.isOpen(a) ? Math.max(t, a.start_s) : a.end_s;
+      let k = ends.findIndex((e) => e <= a.start_s);
+      if (k < 0) k = ends.length;
+      ends[k] = Math.max(end, a.start_s + 1e-9);
+      level.set(a, k);
+    }
+    return { level, levels: Math.max(1, ends.length) };
+  }
+
+  drawAnnotation(ctx, a, row, t, level = 0, levels = 1) {
     const open = this.actions.isOpen(a);
     const state = this.actions.isState(a);
     const end = open ? Math.max(t, a.start_s) : a.end_s;
-    const y = row.y + 2;
-    const h = row.h - 4;
+    const full = row.h - 4;
+    const h = state ? full / levels : full;
+    const y = row.y + 2 + (state ? level * h : 0);
     ctx.fillStyle = this.colour(a.tier, a.code);
     ctx.globalAlpha = a.pending ? 0.5 : 1;
     if (state) this.bar(ctx, a.start_s, end, y, h);
@@ -241,15 +303,22 @@ export class Timeline {
       ctx.setLineDash([]);
     }
     if (open) {
-      ctx.fillStyle = "#fff";
-      ctx.fillText("▶", this.xOf(end) + 2, y + h - 5);
+      // Open (started, not ended): an amber outline and an arrow at the playhead.
+      ctx.strokeStyle = OPEN_COLOUR;
+      ctx.lineWidth = 2;
+      ctx.setLineDash([4, 3]);
+      ctx.strokeRect(x0 + 1, y + 1, Math.max(w - 2, 2), h - 2);
+      ctx.setLineDash([]);
+      ctx.fillStyle = OPEN_COLOUR;
+      ctx.font = "11px sans-serif";
+      ctx.fillText("▶ open", this.xOf(end) + 3, y + h - 6);
     }
     if (a === this.actions.selected) {
       ctx.strokeStyle = "#ffffff";
       ctx.lineWidth = 2;
       ctx.strokeRect(x0 - 1, y - 1, w + 2, h + 2);
     }
-    if (state && w > 40) {
+    if (state && w > 40 && h >= 12) {
       ctx.fillStyle = "#000";
       ctx.font = "11px sans-serif";
       ctx.fillText(a.code, x0 + 3, y + h - 6, w - 6);
@@ -297,9 +366,17 @@ export class Timeline {
     ctx.font = "11px sans-serif";
     for (const row of this.rows) {
       if (row.kind === "ruler") continue;
-      ctx.fillStyle = row.kind === "tier" ? "#e0e0e0" : "#9aa0a6";
+      ctx.fillStyle = row.kind === "tier" ? "#e0e0e0" : row.kind === "group" ? "#64b5f6" : "#9aa0a6";
       ctx.fillText(row.label, 6, row.y + row.h - (row.kind === "tier" ? 8 : 3), LABEL_W - 10);
     }
+  }
+}
+
+function readFolded() {
+  try {
+    return localStorage.getItem(FOLDED_KEY) === "1";
+  } catch {
+    return false;
   }
 }
 
