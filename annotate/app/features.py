@@ -88,8 +88,11 @@ def _roles(table: pd.DataFrame, frames: np.ndarray) -> list[dict[str, Any]]:
         part = part.reindex(frames)
         visible = part[C.VISIBLE].fillna(False).to_numpy(dtype=bool)
         entry: dict[str, Any] = {"role": str(role), "visible": [int(v) for v in visible]}
+        readable = visible & (part[C.LOOKING_AT].fillna("") != C.GAZE_UNKNOWN_VALUE).to_numpy()
         for name in ROLE_COLUMNS:
-            entry[name] = _column(part[name], visible) if name in part else None
+            # no gaze arrow where the tool cannot tell where the face looks
+            shown = readable if name in (C.GAZE_DX, C.GAZE_DY) else visible
+            entry[name] = _column(part[name], shown) if name in part else None
         entry["looking_at"] = [
             str(v) if shown and isinstance(v, str) and v else ""
             for v, shown in zip(part[C.LOOKING_AT], visible, strict=True)

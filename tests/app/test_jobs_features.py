@@ -94,3 +94,17 @@ def test_episode_lanes_in_order_with_visible_as_the_complement_of_absent() -> No
     assert lanes[2]["intervals"] == [[0.0, 5.0]]
     assert lanes[3]["intervals"] == [[0.0, 2.0], [3.0, 5.0]]
     assert lanes[0]["label"] == "mutual gaze" and lanes[5]["label"] == "mother smile"
+
+
+def test_no_gaze_is_sent_where_looking_at_is_unknown(tmp_path: Path) -> None:
+    project = project_with(tmp_path / "p", SAMPLES / "dyad_cross.mp4")
+    folder = synthetic_features(project / "dyad_cross.mp4", project)
+    table = pd.read_parquet(folder / "features.parquet")
+    samples = table[C.T].round(3).isin([1.0, 1.1])  # the document's samples 10 and 11
+    unknown = (table[C.ROLE] == "infant") & samples & table[C.VISIBLE]
+    assert unknown.sum() == 2
+    table.loc[unknown, C.LOOKING_AT] = C.GAZE_UNKNOWN_VALUE
+    table.to_parquet(folder / "features.parquet")
+    infant = features_document(folder, 10.0)["roles"][1]
+    assert infant["gaze_dx"][10] is None and infant["gaze_dy"][11] is None
+    assert infant["yaw"][10] is not None and infant["gaze_dx"][12] is not None  # the head stays
