@@ -70,7 +70,13 @@ export class Player {
   // Until SETTLE_MS have passed, codes use the presented frame; the body's data-settled says
   // when the snap is done.
   snap() {
-    if (this.video.seeking) return; // the coder moved on already (a step pauses and seeks)
+    if (this.video.seeking) {
+      // the coder moved on already (a step pauses and seeks): nothing to snap to, and the page
+      // says it is settled (it never stays unsettled without a timer to end it)
+      this.endSnap();
+      document.body.dataset.settled = "1";
+      return;
+    }
     this.settled = false;
     document.body.dataset.settled = "0";
     this.align();
