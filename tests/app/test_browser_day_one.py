@@ -85,9 +85,11 @@ def test_after_a_pause_the_label_and_codes_are_the_frame_shown(
             pictures.append(shown)
         assert wrong == []
         times = frame_times(page)
-        saved = stored(clip.parent / "annotate.sqlite", lambda a: len(a) == 6)
+        # two pauses may land on one frame: the second, identical point is refused by design
+        distinct = sorted({times[int(k)] for k in pictures})
+        saved = stored(clip.parent / "annotate.sqlite", lambda a: len(a) == len(distinct))
         coded = sorted(s.annotation.start_s for s in saved)
-        assert coded == sorted(times[int(k)] for k in pictures)
+        assert coded == distinct
         assert page.errors == []
     finally:
         server.stop()
