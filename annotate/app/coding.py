@@ -173,6 +173,15 @@ class CodingService:
         self._thread.submit(self._store.close).result()
         self._thread.shutdown()
 
+    @property
+    def store(self) -> AnnotationStore:
+        """The open store: use it on the store's thread only (through `run` or `call`)."""
+        return self._store
+
+    def changed(self, clip: ClipRef) -> int:
+        """After a write made through `store` (the consensus view): the new revision."""
+        return self._written(clip)
+
     # reading -------------------------------------------------------------------------------------
 
     def _clip_id(self, clip: ClipRef) -> int | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from annotate.app.clip_media import Playability, frame_times, playability, proxy_path
 from annotate.app.coding import CodingService
+from annotate.app.consensus import ConsensusSetup
 from annotate.app.features import (
     extract_features,
     features_document,
@@ -36,12 +37,14 @@ class Tool:
         coding: the coder's view of the store.
         jobs: feature extraction and proxies in the background.
         token: the token requests must carry (None: loopback without --token).
+        consensus: the consensus view's settings (`annotate code --consensus A,B`).
     """
 
     project: Project
     coding: CodingService
     jobs: Jobs = field(default_factory=Jobs)
     token: str | None = None
+    consensus: ConsensusSetup | None = None
     _times: dict[str, list[float]] = field(default_factory=dict, repr=False)
     _playable: dict[str, Playability] = field(default_factory=dict, repr=False)
     _features: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)

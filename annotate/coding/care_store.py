@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from annotate.coding.care_index import AspectScore, CareIndexConfig, CareSheet, score_aspect
 from annotate.coding.clips import ClipRef
 from annotate.coding.store import AnnotationStore
+from annotate.coding.store_db import Batch
 
 
 def save_aspect(
@@ -27,31 +28,37 @@ def save_aspect(
     """Store one checked aspect of a coder's sheet (replacing what was there); an aspect with no
     points and no note clears it (the row is deleted, the history keeps it); `change_key` as for
     AnnotationStore.transaction."""
-    points = {partner: dict(values) for partner, values in score.points}
     detail = f"{clip.name} {score.aspect}"
     with store.transaction("care", who or coder, coder, detail, change_key) as batch:
-        clip_id = store.clip_id(batch, clip)
-        row = store.conn.execute(
-            "SELECT id FROM care_scores WHERE clip_id = ? AND coder = ? AND aspect = ?",
-            (clip_id, coder, score.aspect),
-        ).fetchone()
-        values = {"points": json.dumps(points), "note": score.note, "updated": batch.at}
-        if not points and not score.note:
-            if row is not None:
-                batch.delete("care_scores", int(row["id"]))
-        elif row is None:
-            batch.insert(
-                "care_scores",
-                {
-                    "clip_id": clip_id,
-                    "coder": coder,
-                    "aspect": score.aspect,
-                    **values,
-                    "created": batch.at,
-                },
-            )
-        else:
-            batch.update("care_scores", int(row["id"]), values)
+        write_aspect(store, batch, store.clip_id(batch, clip), coder, score)
+
+
+def write_aspect(
+    store: AnnotationStore, batch: Batch, clip_id: int, coder: str, score: AspectScore
+) -> None:
+    """Store one checked aspect inside a transaction in progress (see `save_aspect`)."""
+    points = {partner: dict(values) for partner, values in score.points}
+    row = store.conn.execute(
+        "SELECT id FROM care_scores WHERE clip_id = ? AND coder = ? AND aspect = ?",
+        (clip_id, coder, score.aspect),
+    ).fetchone()
+    values = {"points": json.dumps(points), "note": score.note, "updated": batch.at}
+    if not points and not score.note:
+        if row is not None:
+            batch.delete("care_scores", int(row["id"]))
+    elif row is None:
+        batch.insert(
+            "care_scores",
+            {
+                "clip_id": clip_id,
+                "coder": coder,
+                "aspect": score.aspect,
+                **values,
+                "created": batch.at,
+            },
+        )
+    else:
+        batch.update("care_scores", int(row["id"]), values)
 
 
 def set_aspect(

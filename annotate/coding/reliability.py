@@ -116,24 +116,38 @@ class EventAgreement:
         return 2 * self.matched / total if total else math.nan
 
 
-def match_events(
+def pair_events(
     a: Sequence[float], b: Sequence[float], tolerance_s: float = 1.0
-) -> EventAgreement:
-    """Match two coders' point times one to one, each pair at most `tolerance_s` apart.
+) -> list[tuple[int, int]]:
+    """Pair two coders' point times one to one, each pair at most `tolerance_s` apart.
 
-    Walking both sorted lists and pairing the earliest times that are close enough gives the
-    largest possible number of pairs on a line.
+    Walking both lists in time order and pairing the earliest times that are close enough gives
+    the largest possible number of pairs on a line.
+
+    Returns:
+        (index into a, index into b) of each pair, in time order.
     """
-    first, second = sorted(a), sorted(b)
-    i = j = matched = 0
+    first = sorted(range(len(a)), key=lambda k: a[k])
+    second = sorted(range(len(b)), key=lambda k: b[k])
+    pairs = []
+    i = j = 0
     while i < len(first) and j < len(second):
-        if abs(first[i] - second[j]) <= tolerance_s + 1e-9:
-            matched, i, j = matched + 1, i + 1, j + 1
-        elif first[i] < second[j]:
+        ta, tb = a[first[i]], b[second[j]]
+        if abs(ta - tb) <= tolerance_s + 1e-9:
+            pairs.append((first[i], second[j]))
+            i, j = i + 1, j + 1
+        elif ta < tb:
             i += 1
         else:
             j += 1
-    return EventAgreement(len(first), len(second), matched, tolerance_s)
+    return pairs
+
+
+def match_events(
+    a: Sequence[float], b: Sequence[float], tolerance_s: float = 1.0
+) -> EventAgreement:
+    """Match two coders' point times one to one within `tolerance_s` (see `pair_events`)."""
+    return EventAgreement(len(a), len(b), len(pair_events(a, b, tolerance_s)), tolerance_s)
 
 
 def _mean_squares(

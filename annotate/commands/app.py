@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from annotate.app.consensus import CONSENSUS_CODER, consensus_setup
 from annotate.app.server import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -50,10 +51,20 @@ def code_command(
         Path | None,
         typer.Option("--db", help="Project database (default: annotate.sqlite beside the clips)."),
     ] = None,
+    consensus: Annotated[
+        str | None,
+        typer.Option(
+            "--consensus",
+            help="A,B: open the consensus view of these two coders; the agreed version is "
+            "recorded as --coder (default: consensus).",
+        ),
+    ] = None,
 ) -> None:
     """Code a clip in the browser: video with face overlays, timelines, keys, CARE-Index sheet."""
-    who = coder or current_user()
+    setup = consensus_setup(consensus, current_user()) if consensus is not None else None
+    who = coder or (CONSENSUS_CODER if setup else current_user())
     tool = open_tool(target, coder=who, scheme=scheme, db=db, token=token_for(host, token))
+    tool.consensus = setup
     project = tool.project
     typer.echo(
         f"annotate code: {len(project.clips)} clip(s) in {project.root}, coder {who}, "
