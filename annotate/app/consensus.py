@@ -106,13 +106,11 @@ def _figures(view: ConsensusView) -> list[dict[str, Any]]:
 
 def _care(view: ConsensusView, coding: CodingService) -> dict[str, Any]:
     sheet_a, sheet_b, mine = view.sheets
-    differ = [
-        aspect
-        for aspect in coding.care.aspect_ids
-        if (x := sheet_a.aspect(aspect)) is None
-        or (y := sheet_b.aspect(aspect)) is None
-        or x.points != y.points
-    ]
+    differ = []
+    for aspect in coding.care.aspect_ids:
+        x, y = sheet_a.aspect(aspect), sheet_b.aspect(aspect)
+        if (x is None) != (y is None) or (x is not None and y is not None and x.points != y.points):
+            differ.append(aspect)
     return {
         "a": care_sheet_json(sheet_a, coding.care),
         "b": care_sheet_json(sheet_b, coding.care),
