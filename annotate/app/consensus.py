@@ -147,6 +147,7 @@ class ConsensusService:
             "coder": self.coding.coder,
             "by": self.who,
             "coders": others,
+            "asked": bool(self.setup.a),
             "revision": self.coding.revision(clip),
         }
         if not (a and b):

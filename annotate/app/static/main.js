@@ -6,6 +6,7 @@ import { Annotations } from "./annotations.js";
 import { ClipAttributes } from "./attributes.js";
 import { clipQuery, get, request } from "./api.js";
 import { CareSheet } from "./care.js";
+import { wireConsensus } from "./consensus.js";
 import { el, formatTime, parseTarget } from "./format.js";
 import { Keyboard } from "./keys.js";
 import { Overlay } from "./overlay.js";
@@ -123,6 +124,7 @@ async function openClip(session, name) {
   const loaded = Promise.all([annotations.load(), care.load()]);
   const features = loadFeatures(ui);
   await Promise.all([videoReady, loaded, features.first]);
+  await wireConsensus(ui, notify).catch((e) => notify(`consensus view: ${e.message}`, "warn"));
   timeline.fit();
   panel.render();
   attributes.render();
