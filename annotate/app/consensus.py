@@ -3,8 +3,11 @@ session's coder (annotate.coding.consensus_store), each write checked against th
 
 The consensus coder is the session's coder (`annotate code CLIP --consensus A,B` makes it
 `consensus` unless --coder names another); A and B are named in every request (the page offers
-the clip's other coders, the command line's pair first). Writes are made by `by` (the person at
-the keyboard: the login name with --consensus), recorded in the history with both coders' names.
+the clip's other coders, the command line's pair first). Only a session started with
+--consensus records: in any other session the view compares and shows, and every write is
+refused, so that no coder's own coding is ever overwritten by a consensus. Writes are made by
+`by` (the person at the keyboard: the login name), recorded in the history with both coders'
+names.
 Every function here runs on the store's thread (CodingService.run).
 """
 
@@ -131,6 +134,11 @@ class ConsensusService:
         """Who makes the consensus (recorded in the history)."""
         return self.setup.by or self.coding.coder
 
+    @property
+    def recording(self) -> bool:
+        """Whether this session records a consensus (started with --consensus A,B)."""
+        return bool(self.setup.a)
+
     def _view(self, clip: ClipRef, a: str, b: str) -> ConsensusView:
         pair = ConsensusPair(a, b, self.coding.coder)
         return load_view(self.coding.store, clip, pair, tolerance_s=self.setup.tolerance_s)
@@ -147,7 +155,7 @@ class ConsensusService:
             "coder": self.coding.coder,
             "by": self.who,
             "coders": others,
-            "asked": bool(self.setup.a),
+            "recording": self.recording,
             "revision": self.coding.revision(clip),
         }
         if not (a and b):
@@ -198,6 +206,12 @@ class ConsensusService:
         return {"revision": self.coding.revision(clip), "changed": True}
 
     def _check(self, clip: ClipRef, revision: int) -> None:
+        if not self.recording:
+            raise AnnotateError(
+                f"this session shows the consensus view only; to record the agreed version "
+                f"start `annotate code CLIP --consensus A,B` (it records as "
+                f"'{CONSENSUS_CODER}', not as {self.coding.coder}'s own coding)"
+            )
         current = self.coding.revision(clip)
         if revision != current:
             raise StaleRevisionError(current)

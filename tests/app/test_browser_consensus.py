@@ -177,7 +177,7 @@ def test_the_pair_is_chosen_in_the_page(browser: Any, tmp_path: Path) -> None:
     server = Server(clip, coder="eva")
     try:
         page = open_page(browser, server.url)
-        # not asked on the command line: the lanes stay folded until the tab is opened
+        # no --consensus: the lanes stay folded until the tab is opened
         assert not page.is_visible("#consensus-lanes")
         page.click('[data-tab="consensus"]')
         assert page.input_value("#consensus-a") == "ana"
@@ -188,6 +188,10 @@ def test_the_pair_is_chosen_in_the_page(browser: Any, tmp_path: Path) -> None:
             " && document.querySelectorAll('#consensus-list li').length === 2"
         )
         assert page.is_visible("#consensus-lanes")
+        # a session without --consensus compares only: no coder's own coding is overwritten
+        assert "Compare only" in page.inner_text("#consensus-how")
+        assert not item(page, 0).locator('button[data-take="a"]').is_visible()
+        assert page.locator("#consensus-agreed").count() == 0
         assert "ben: (none)" not in item(page, 0).inner_text()
         assert "ana: (none)" in item(page, 0).inner_text()
         assert page.errors == []

@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 with warnings.catch_warnings():
@@ -21,6 +22,7 @@ from annotate.coding.care_store import load_sheet, set_aspect
 from annotate.coding.records import Annotation
 from annotate.coding.reliability_report import compare_coders as reliability_of
 from annotate.coding.store import AnnotationStore
+from annotate.interchange.store_files import export_clip
 from tests.app.conftest import CLIP
 
 Q = {"clip": CLIP}
@@ -105,7 +107,7 @@ def test_the_kappa_is_the_reliability_commands(api: TestClient, consensus_tool: 
 
 
 def test_take_agreed_then_a_and_b_stores_exactly_the_choice(
-    api: TestClient, consensus_tool: Tool
+    api: TestClient, consensus_tool: Tool, tmp_path: Path
 ) -> None:
     before_a, before_b = _own(consensus_tool, "ana"), _own(consensus_tool, "ben")
     view = api.get("/api/consensus", params=Q).json()
@@ -176,6 +178,15 @@ def test_take_agreed_then_a_and_b_stores_exactly_the_choice(
     assert len({h.batch_id for h in history}) == 4  # agreed, take b, take a, CARE: one each
     # A's and B's own annotations never changed
     assert _own(consensus_tool, "ana") == before_a and _own(consensus_tool, "ben") == before_b
+    # reliability and exports see the consensus coder like any other: on infant_gaze it now
+    # says what ben said (B's stretch taken, the rest agreed)
+    with AnnotationStore(consensus_tool.coding.path) as store:
+        report = reliability_of(store, "ben", "consensus", load_care_index())
+        ref = consensus_tool.project.clip_ref(CLIP)
+        path, _ = export_clip(store, ref, tmp_path / "c.csv", fmt="csv", coder="consensus")
+    (gaze,) = [k for k in report.kappas if k.tier == "infant_gaze"]
+    assert gaze.result.kappa == pytest.approx(1.0)
+    assert len(pd.read_csv(path)) == 4
 
 
 def test_writes_are_checked(api: TestClient, consensus_tool: Tool) -> None:
@@ -209,3 +220,15 @@ def test_an_ordinary_session_offers_the_other_coders(tool: Tool) -> None:
     assert view["coders"] == ["ben"] and view["a"] is None
     refused = client.get("/api/consensus", params={**Q, "a": "ana", "b": "ben"})
     assert refused.status_code == 422
+    # a session without --consensus shows the view but records nothing
+    opened = open_tool(tool.project.root, coder="eva")
+    try:
+        eva = TestClient(create_app(opened), base_url="http://127.0.0.1:8765")
+        view = eva.get("/api/consensus", params=Q).json()
+        assert (view["a"], view["b"], view["recording"]) == ("ana", "ben", False)
+        write = eva.post(
+            "/api/consensus/agreed", params=Q, json={"revision": 0, "a": "ana", "b": "ben"}
+        )
+        assert write.status_code == 422 and "--consensus" in write.json()["error"]
+    finally:
+        opened.coding.close()

@@ -85,7 +85,7 @@ export class ConsensusView {
     }
     if (this.current >= (this.data.disagreements || []).length) this.current = -1;
     this.render();
-    if (this.data.asked && !this.opened) this.show();
+    if (this.data.recording && !this.opened) this.show();
     else if (this.opened) this.open();
     document.body.dataset.consensus = this.data.a ? "1" : "0";
   }
@@ -119,18 +119,24 @@ export class ConsensusView {
       return;
     }
     const open = data.disagreements.filter((d) => d.now === "open").length;
+    this.root.classList.toggle("read-only", !data.recording);
+    const how = data.recording
+      ? `Recorded as ${data.coder}, by ${data.by}.`
+      : `Compare only: to record the agreed version, start annotate code CLIP --consensus ${data.a},${data.b}.`;
     this.root.replaceChildren(
       head,
       el(
         "p",
-        { class: "hint" },
-        `Recorded as ${data.coder}, by ${data.by}. n / Shift+N: next / previous disagreement. Points match within ${data.tolerance_s} s; frames of ${(data.step_s * 1000).toFixed(1)} ms.`,
+        { class: "hint", id: "consensus-how" },
+        `${how} n / Shift+N: next / previous disagreement. Points match within ${data.tolerance_s} s; frames of ${(data.step_s * 1000).toFixed(1)} ms.`,
       ),
-      el(
-        "button",
-        { type: "button", id: "consensus-agreed", onclick: () => this.takeAgreed() },
-        "take all agreed",
-      ),
+      data.recording
+        ? el(
+            "button",
+            { type: "button", id: "consensus-agreed", onclick: () => this.takeAgreed() },
+            "take all agreed",
+          )
+        : "",
       this.figures(),
       el(
         "h3",
