@@ -138,12 +138,12 @@ def test_consensus_of_two_coders_taken_in_the_page(browser: Any, tmp_path: Path)
         page.click('[data-tab="consensus"]')
         assert page.get_attribute('tr[data-care-aspect="vocal_expression"]', "data-differ") == "1"
         assert page.get_attribute('tr[data-care-aspect="facial_expression"]', "data-differ") == "0"
-        facial = page.locator('tr[data-care-aspect="facial_expression"]').inner_text()
+        facial = page.locator('tr[data-care-scores="facial_expression"]').inner_text()
         assert "warm" in facial and "warm too" in facial
         page.locator('tr[data-care-aspect="vocal_expression"] button[data-take="b"]').click()
         page.wait_for_function(
             """() => document
-                .querySelector('tr[data-care-aspect="vocal_expression"] td:nth-of-type(3)')
+                .querySelector('tr[data-care-scores="vocal_expression"] td:nth-of-type(3)')
                 ?.textContent.includes('controlling 2')"""
         )
         assert page.get_attribute("#save-state", "data-state") == "saved"

@@ -1,8 +1,8 @@
 // The consensus view: two coders of the clip compared, and the agreed version recorded as this
 // session's coder (`annotate code CLIP --consensus A,B` records it as `consensus`).
 //
-// - Lanes (above the timeline): per tier, A's lane over B's, each disagreement marked in red
-//   across both (a stretch where the frame codes differ, or a point without a partner within the
+// - Lanes (above the timeline): per tier, A's lane, B's, and the consensus so far under them;
+//   each disagreement marked in red across A's and B's (a stretch where the frame codes differ, or a point without a partner within the
 //   tolerance: the server's comparison, the one `annotate reliability` makes).
 // - The Consensus tab: the pair, the agreement figure per tier (kappa and percent agreement of
 //   the frames, matched points), the disagreements to step through (n / Shift+N) with, for each,
@@ -18,7 +18,7 @@ import { clipQuery, get, request } from "./api.js";
 import { changeKey } from "./annotations.js";
 import { el, formatTime, isTyping } from "./format.js";
 
-const LABEL_W = 150;
+const LABEL_W = 170; // as the timeline's
 const ROW_H = 14;
 const TIER_GAP = 5;
 const MARK = "rgba(239, 83, 80, 0.45)";
@@ -56,6 +56,7 @@ export class ConsensusView {
     window.addEventListener("keydown", (event) => this.key(event), true);
     window.addEventListener("resize", () => this.draw());
     this.ui.player.onTick((t) => this.drawAt(t));
+    this.ui.annotations.addEventListener("change", () => this.draw());
   }
 
   // The tab as the page's own tabs switch: this one active, its pane shown, the lanes opened.
@@ -250,8 +251,9 @@ export class ConsensusView {
         scored.note ? el("div", { class: "note" }, `“${scored.note}”`) : "",
       );
     };
-    const rows = config.aspects.map((aspect) => {
+    const rows = config.aspects.flatMap((aspect) => {
       const differs = care.differ.includes(aspect.id);
+      const scored = care.a.aspects[aspect.id] || care.b.aspects[aspect.id];
       const button = (side, sheet) =>
         el(
           "button",
@@ -266,15 +268,29 @@ export class ConsensusView {
           },
           `${this.data[side]}'s`,
         );
-      return el(
-        "tr",
-        { class: differs ? "differ" : "", dataset: { careAspect: aspect.id, differ: differs ? "1" : "0" } },
-        el("th", {}, aspect.label),
-        cell(care.a, aspect.id),
-        cell(care.b, aspect.id),
-        cell(care.consensus, aspect.id),
-        el("td", { class: "choices" }, button("a", care.a), button("b", care.b)),
-      );
+      const attributes = {
+        class: differs ? "differ" : "",
+        dataset: { careAspect: aspect.id, differ: differs ? "1" : "0" },
+      };
+      return [
+        el(
+          "tr",
+          { ...attributes, class: `${attributes.class} aspect-head` },
+          el("th", { colspan: 2 }, aspect.label, differs ? " ≠" : ""),
+          el(
+            "td",
+            { class: "choices" },
+            scored ? [button("a", care.a), button("b", care.b)] : "",
+          ),
+        ),
+        el(
+          "tr",
+          { ...attributes, dataset: { careScores: aspect.id } },
+          cell(care.a, aspect.id),
+          cell(care.b, aspect.id),
+          cell(care.consensus, aspect.id),
+        ),
+      ];
     });
     return el(
       "table",
@@ -282,11 +298,9 @@ export class ConsensusView {
       el(
         "tr",
         {},
-        el("th", {}, "aspect"),
         el("th", {}, this.data.a),
         el("th", {}, this.data.b),
         el("th", {}, this.data.coder),
-        el("th", {}, ""),
       ),
       rows,
     );
@@ -435,7 +449,7 @@ export class ConsensusView {
     const tiers = this.tierNames();
     const ratio = window.devicePixelRatio || 1;
     this.width = this.lanes.clientWidth || 600;
-    const height = tiers.length * (2 * ROW_H + TIER_GAP) + 4;
+    const height = tiers.length * (3 * ROW_H + TIER_GAP) + 4;
     this.canvas.width = Math.round(this.width * ratio);
     this.canvas.height = Math.round(height * ratio);
     this.canvas.style.height = `${height}px`;
@@ -448,17 +462,19 @@ export class ConsensusView {
     this.rows = {};
     this.marks = [];
     tiers.forEach((tier, i) => {
-      const y = 2 + i * (2 * ROW_H + TIER_GAP);
-      this.rows[tier] = { a: y, b: y + ROW_H };
-      for (const [side, top] of [
-        ["a", y],
-        ["b", y + ROW_H],
+      const y = 2 + i * (3 * ROW_H + TIER_GAP);
+      this.rows[tier] = { a: y, b: y + ROW_H, consensus: y + 2 * ROW_H };
+      const mine = this.ui.annotations.list();
+      for (const [side, top, items, name] of [
+        ["a", y, this.data.annotations.a, this.data.a],
+        ["b", y + ROW_H, this.data.annotations.b, this.data.b],
+        ["consensus", y + 2 * ROW_H, mine, `= ${this.data.coder}`],
       ]) {
-        g.fillStyle = "#9aa0a6";
-        g.fillText(`${this.data[side]} · ${tier}`, 4, top + ROW_H / 2, LABEL_W - 8);
+        g.fillStyle = side === "consensus" ? "#e6e6e6" : "#9aa0a6";
+        g.fillText(`${name} · ${tier}`, 4, top + ROW_H / 2, LABEL_W - 8);
         g.fillStyle = "#1d2128";
         g.fillRect(LABEL_W, top + 1, this.width - LABEL_W - 4, ROW_H - 2);
-        for (const a of this.data.annotations[side].filter((x) => x.tier === tier)) {
+        for (const a of items.filter((x) => x.tier === tier)) {
           g.fillStyle = this.colourOf(tier, a.code);
           const x0 = this.xOf(a.start_s);
           if (a.end_s > a.start_s) {
