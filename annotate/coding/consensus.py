@@ -25,6 +25,7 @@ note are joined, so a stretch taken next to the agreed part continues it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -131,8 +132,10 @@ def _points(items: Iterable[Annotation], tier: str) -> list[Annotation]:
 
 
 def _snap(edge: float, candidates: Sequence[float], step_s: float) -> float:
-    """The coders' boundary that made the label change at a grid edge (the edge when none)."""
-    near = [c for c in candidates if abs(c - edge) <= step_s / 2 + 1e-9]
+    """The coders' boundary that made the label change at a grid edge (the edge when none);
+    `candidates` sorted."""
+    k = bisect.bisect_left(candidates, edge)
+    near = [c for c in candidates[max(0, k - 1) : k + 1] if abs(c - edge) <= step_s / 2 + 1e-9]
     return min(near, key=lambda c: abs(c - edge)) if near else edge
 
 

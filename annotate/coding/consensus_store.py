@@ -123,12 +123,21 @@ def load_view(
     return ConsensusView(pair, comparison, a, b, _coded(store, clip, pair.coder), sheets)
 
 
-def _scheme_of(store: AnnotationStore, x: Annotation, fallback: Scheme | None) -> Scheme:
-    if x.scheme:
-        return store.scheme(x.scheme)
-    if fallback is None:
-        raise StoreError(f"{x.tier}/{x.code}: no scheme to check it against")
-    return fallback
+class _Schemes:
+    """The schemes of the annotations taken, each read once (by 'name@version')."""
+
+    def __init__(self, store: AnnotationStore, fallback: str) -> None:
+        self.store = store
+        self.fallback = fallback
+        self.known: dict[str, Scheme] = {}
+
+    def of(self, x: Annotation) -> Scheme:
+        ref = x.scheme or self.fallback
+        if not ref:
+            raise StoreError(f"{x.tier}/{x.code}: no scheme to check it against")
+        if ref not in self.known:
+            self.known[ref] = self.store.scheme(ref)
+        return self.known[ref]
 
 
 def _apply(
@@ -149,10 +158,10 @@ def _apply(
     stored = {s.id: s for s in view.consensus}
     row = store.clip(clip.sha256)
     duration, fps = (row.duration_s, row.fps) if row is not None else (None, None)
-    fallback = store.scheme(stored[next(iter(stored))].annotation.scheme) if stored else None
+    schemes = _Schemes(store, next(iter(stored.values())).annotation.scheme if stored else "")
     adds = []
     for x in plan.add:
-        scheme = _scheme_of(store, x, fallback)
+        scheme = schemes.of(x)
         a = x.replace(
             clip_sha256=clip.sha256, media=clip.name, coder=pair.coder, scheme=scheme.id
         ).with_attrs(**{CONSENSUS_OF: pair.of})
@@ -166,9 +175,9 @@ def _apply(
         clip_id = store.clip_id(batch, clip)
         for row_id in plan.delete:
             batch.delete("annotations", row_id)
+        ids = {ref: store.scheme_id(batch, scheme) for ref, scheme in schemes.known.items()}
         for a, scheme in adds:
-            scheme_id = store.scheme_id(batch, scheme)
-            batch.insert("annotations", store.row_values(a, clip_id, scheme_id, batch.at))
+            batch.insert("annotations", store.row_values(a, clip_id, ids[scheme.id], batch.at))
         for score in care:
             write_aspect(store, batch, clip_id, pair.coder, score)
     return True
