@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import typer
+from typer.testing import CliRunner
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -22,6 +24,7 @@ from annotate.coding.care_store import load_sheet, set_aspect
 from annotate.coding.records import Annotation
 from annotate.coding.reliability_report import compare_coders as reliability_of
 from annotate.coding.store import AnnotationStore
+from annotate.commands.app import register
 from annotate.interchange.store_files import export_clip
 from tests.app.conftest import CLIP
 
@@ -232,3 +235,15 @@ def test_an_ordinary_session_offers_the_other_coders(tool: Tool) -> None:
         assert write.status_code == 422 and "--consensus" in write.json()["error"]
     finally:
         opened.coding.close()
+
+
+@pytest.mark.parametrize("pair", ["ana", "ana,ana", "ana,", "ana,ben,eva"])
+def test_a_bad_consensus_pair_is_a_one_line_error(project: Path, pair: str) -> None:
+    app = typer.Typer()
+    register(app)
+    app.command("other")(lambda: None)  # a second command: `code` stays a sub-command
+    result = CliRunner().invoke(
+        app, ["code", str(project / CLIP), "--consensus", pair, "--no-browser"]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ") and "two different coders" in result.output
