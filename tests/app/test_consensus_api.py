@@ -190,6 +190,12 @@ def test_take_agreed_then_a_and_b_stores_exactly_the_choice(
     (gaze,) = [k for k in report.kappas if k.tier == "infant_gaze"]
     assert gaze.result.kappa == pytest.approx(1.0)
     assert len(pd.read_csv(path)) == 4
+    # a take is one undo step of the store: undoing the CARE take, then the point
+    with AnnotationStore(consensus_tool.coding.path) as store:
+        store.undo(who="eva", coder="consensus")
+        store.undo(who="eva", coder="consensus")
+    assert ("mother", "kisses", 6.0, 6.0, "") not in _own(consensus_tool, "consensus")
+    assert len(_own(consensus_tool, "consensus")) == 3
 
 
 def test_writes_are_checked(api: TestClient, consensus_tool: Tool) -> None:

@@ -2,8 +2,9 @@
 // session's coder (`annotate code CLIP --consensus A,B` records it as `consensus`).
 //
 // - Lanes (above the timeline): per tier, A's lane, B's, and the consensus so far under them;
-//   each disagreement marked in red across A's and B's (a stretch where the frame codes differ, or a point without a partner within the
-//   tolerance: the server's comparison, the one `annotate reliability` makes).
+//   each disagreement marked in red across A's and B's (a stretch where the frame codes differ,
+//   or a point without a partner within the tolerance: the server's comparison, the one
+//   `annotate reliability` makes).
 // - The Consensus tab: the pair, the agreement figure per tier (kappa and percent agreement of
 //   the frames, matched points), the disagreements to step through (n / Shift+N) with, for each,
 //   what the consensus says there now and "A's", "B's" or "edit" (select the consensus
@@ -212,8 +213,13 @@ export class ConsensusView {
         "div",
         { class: "choices" },
         el("span", { class: `now now-${d.now}` }, NOW_TEXT[d.now] || d.now),
-        el("button", { type: "button", dataset: { take: "a" }, onclick: take("a") }, `${this.data.a}'s`),
-        el("button", { type: "button", dataset: { take: "b" }, onclick: take("b") }, `${this.data.b}'s`),
+        ["a", "b"].map((side) =>
+          el(
+            "button",
+            { type: "button", dataset: { take: side }, onclick: take(side) },
+            `${this.data[side]}'s`,
+          ),
+        ),
         el(
           "button",
           {
@@ -358,7 +364,9 @@ export class ConsensusView {
     const d = this.data.disagreements[index];
     const mine = this.ui.annotations
       .list()
-      .filter((a) => a.tier === d.tier && a.start_s <= d.start_s + 1e-6 && a.end_s >= d.start_s - 1e-6);
+      .filter(
+        (a) => a.tier === d.tier && a.start_s <= d.start_s + 1e-6 && a.end_s >= d.start_s - 1e-6,
+      );
     document.querySelector('[data-tab="annotation"]')?.click();
     if (mine.length) this.ui.actions.select(mine[0]);
     else
@@ -387,7 +395,9 @@ export class ConsensusView {
       return answer;
     } catch (error) {
       this.notify(`not taken: ${error.message}`, "warn");
-      if (error.status === 409) await this.reloadMine();
+      // stale (409) or changed since (the disagreement is gone): show what is stored now
+      if (error.status === 409) await this.reloadMine().catch(() => {});
+      else if (error.status === 422) await this.load();
       return null;
     } finally {
       this.busy = false;
