@@ -253,3 +253,32 @@ def test_a_bad_consensus_pair_is_a_one_line_error(project: Path, pair: str) -> N
     )
     assert result.exit_code == 1
     assert result.output.startswith("error: ") and "two different coders" in result.output
+
+
+@pytest.mark.parametrize(
+    ("method", "route"),
+    [
+        ("GET", "/api/consensus"),
+        ("POST", "/api/consensus/take"),
+        ("POST", "/api/consensus/agreed"),
+        ("PUT", "/api/consensus/care/control"),
+    ],
+)
+def test_consensus_routes_refuse_other_sites_and_bad_bodies(
+    api: TestClient, method: str, route: str
+) -> None:
+    cross = api.request(method, route, params=Q, headers={"sec-fetch-site": "cross-site"})
+    assert cross.status_code == 403
+    if method == "GET":
+        answer = api.get(route, params={**Q, "a": "x" * 300, "b": "ben"})
+        assert answer.status_code == 400
+        return
+    for body in (
+        {},
+        {"revision": "1", "a": "ana", "b": "ben"},
+        {"revision": 0, "a": 3, "b": "ben", "key": "k", "take": "a"},
+        {"revision": 0, "a": "ana", "b": "ben", "key": "k", "take": "a", "extra": 1},
+        [1, 2],
+    ):
+        answer = api.request(method, route, params=Q, json=body)
+        assert 400 <= answer.status_code < 500, (body, answer.status_code, answer.text)
