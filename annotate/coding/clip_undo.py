@@ -27,45 +27,59 @@ PAGE_KINDS = ("add", "edit", "delete")
 """The changes the page's undo reverts (imports, CARE-Index scores and roles are left to
 `annotate annotations undo`)."""
 
-_CLIP_BATCHES = """
-SELECT * FROM batches WHERE coder = :coder AND id IN (
+# The batches that changed a row of (clip, coder): two lookups in the store's owner indexes.
+_OWNED = """
+id IN (
   SELECT batch_id FROM changes
   WHERE json_extract(after, '$.clip_id') = :clip AND json_extract(after, '$.coder') = :coder
   UNION
   SELECT batch_id FROM changes
   WHERE json_extract(before, '$.clip_id') = :clip AND json_extract(before, '$.coder') = :coder)
-ORDER BY id
+AND coder = :coder
 """
+_KINDS = ", ".join(f"'{k}'" for k in PAGE_KINDS)
 
 
-def _batches(store: AnnotationStore, clip_id: int, coder: str) -> list[sqlite3.Row]:
-    return list(store.conn.execute(_CLIP_BATCHES, {"clip": clip_id, "coder": coder}).fetchall())
+def _latest_undoable(store: AnnotationStore, clip_id: int, coder: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = store.conn.execute(
+        f"SELECT * FROM batches WHERE {_OWNED} AND undone_by IS NULL "
+        f"AND kind IN ({_KINDS}, 'redo') ORDER BY id DESC LIMIT 1",
+        {"clip": clip_id, "coder": coder},
+    ).fetchone()
+    return row
 
 
-def _prefix(row: sqlite3.Row) -> str | None:
-    key = row["change_key"]
-    return str(key).rsplit("-", 1)[0] if key and "-" in str(key) else None
+def _group(store: AnnotationStore, target: sqlite3.Row) -> list[sqlite3.Row]:
+    """The target's key press: the not-undone changes whose keys share its key's prefix."""
+    key = target["change_key"]
+    if target["kind"] == "redo" or not key or "-" not in str(key):
+        return [target]
+    prefix = str(key).rsplit("-", 1)[0]
+    rows = store.conn.execute(  # keys PREFIX-N: from "PREFIX-" up to "PREFIX." (after "-")
+        f"SELECT * FROM batches WHERE change_key >= ? AND change_key < ? AND coder = ? "
+        f"AND undone_by IS NULL AND kind IN ({_KINDS}) ORDER BY id",
+        (f"{prefix}-", f"{prefix}.", target["coder"]),
+    ).fetchall()
+    return [r for r in rows if str(r["change_key"]).rsplit("-", 1)[0] == prefix] or [target]
 
 
-def _undoable(row: sqlite3.Row) -> bool:
-    return row["undone_by"] is None and row["kind"] in (*PAGE_KINDS, "redo")
-
-
-def _page_undos(store: AnnotationStore, batches: list[sqlite3.Row]) -> list[sqlite3.Row]:
-    """The undo batches that reverted page changes (not the command line's undo of an import)."""
-    found = []
-    for row in batches:
-        if row["kind"] != "undo":
-            continue
-        kinds = {
-            str(k[0])
-            for k in store.conn.execute(
-                "SELECT kind FROM batches WHERE undone_by = ?", (row["id"],)
-            )
-        }
-        if kinds and kinds <= {*PAGE_KINDS, "redo"}:
-            found.append(row)
-    return found
+def _latest_page_undo(store: AnnotationStore, clip_id: int, coder: str) -> sqlite3.Row | None:
+    """The latest undo of page changes not redone, with no new change of the coder after it."""
+    params = {"clip": clip_id, "coder": coder}
+    newest = store.conn.execute(
+        f"SELECT MAX(id) FROM batches WHERE {_OWNED} AND kind IN ({_KINDS})", params
+    ).fetchone()[0]
+    undos = store.conn.execute(
+        f"SELECT * FROM batches WHERE {_OWNED} AND kind = 'undo' AND undone_by IS NULL "
+        "AND id > :newest ORDER BY id DESC",
+        {**params, "newest": newest or 0},
+    )
+    for row in undos:
+        undid = store.conn.execute("SELECT kind FROM batches WHERE undone_by = ?", (row["id"],))
+        kinds = {str(k[0]) for k in undid}
+        if kinds and kinds <= {*PAGE_KINDS, "redo"}:  # not the command line's undo of an import
+            return row
+    return None
 
 
 def _revert(
@@ -78,7 +92,7 @@ def _revert(
 ) -> UndoResult:
     names = ", ".join(str(t["id"]) for t in targets)
     what = "; ".join(f"{t['kind']} {t['detail']}".strip() for t in targets)
-    verb = "undoes" if kind == "undo" else "redoes (undoes)"
+    verb = "undoes" if kind == "undo" else "redoes, undoing"
     detail = f"{verb} batch{'es' if len(targets) > 1 else ''} {names}: {what}"[:500]
     with store.transaction(kind, who, coder, detail, change_key) as batch:
         changes = 0
@@ -99,13 +113,10 @@ def undo_on_clip(
     Raises:
         StoreError: nothing to undo, or a row of it was changed since by a later change.
     """
-    batches = _batches(store, clip_id, coder)
-    candidates = [b for b in batches if _undoable(b)]
-    if not candidates:
+    target = _latest_undoable(store, clip_id, coder)
+    if target is None:
         raise StoreError(f"nothing to undo for {coder} on this clip", store.path)
-    target = candidates[-1]
-    prefix = _prefix(target)
-    group = [b for b in candidates if prefix is not None and _prefix(b) == prefix] or [target]
+    group = _group(store, target)
     return _revert(store, group, "undo", coder, who, change_key)
 
 
@@ -117,13 +128,7 @@ def redo_on_clip(
     Raises:
         StoreError: nothing to redo, or a row was changed since.
     """
-    batches = _batches(store, clip_id, coder)
-    newest_change = max((int(b["id"]) for b in batches if b["kind"] in PAGE_KINDS), default=0)
-    undos = [
-        u
-        for u in _page_undos(store, batches)
-        if u["undone_by"] is None and int(u["id"]) > newest_change
-    ]
-    if not undos:
+    target = _latest_page_undo(store, clip_id, coder)
+    if target is None:
         raise StoreError(f"nothing to redo for {coder} on this clip", store.path)
-    return _revert(store, [undos[-1]], "redo", coder, who, change_key)
+    return _revert(store, [target], "redo", coder, who, change_key)
