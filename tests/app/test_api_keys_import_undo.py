@@ -14,8 +14,9 @@ from annotate.budgets import UPLOAD_MAX_BYTES
 from annotate.coding.store import AnnotationStore
 from tests.app.builders import project_with, quick_h264
 from tests.app.conftest import CLIP
+from tests.conftest import SHARED_FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = SHARED_FIXTURES
 Q = {"clip": CLIP}
 OCTET = {"content-type": "application/octet-stream"}
 

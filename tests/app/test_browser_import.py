@@ -9,8 +9,9 @@ from typing import Any
 
 from tests.app.browser import open_page, stored
 from tests.app.builders import SAMPLES, Server, project_with, quick_h264, synthetic_features
+from tests.conftest import SHARED_FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = SHARED_FIXTURES
 
 
 def status(page: Any, text: str) -> str:
