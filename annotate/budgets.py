@@ -30,6 +30,9 @@ TEXT_MAX_BYTES = 128 * MiB
 """Largest BORIS project or CSV/TSV table read as text."""
 CSV_FIELD_MAX_CHARS = 131_072
 """Longest field in a CSV file (Python's csv default, kept on purpose and reported clearly)."""
+UPLOAD_MAX_BYTES = 32 * MiB
+"""Largest annotation file the coding page uploads for import (a long ELAN file with thousands
+of annotations is a few MB; the readers' own limits above still apply to what it holds)."""
 TIME_MAX_S = 1e7
 """Largest time (seconds, about 116 days) accepted in an annotation file: beyond it a time is a
 mistake (BORIS's 1e308), not a recording."""

@@ -28,15 +28,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from annotate.app.uploads import import_upload, preview_upload
 from annotate.coding.backup import open_with_backup
 from annotate.coding.care_index import CareIndexConfig, CareSheet
 from annotate.coding.care_store import load_sheet, set_aspect
 from annotate.coding.clip_roles import clip_roles, set_roles_swapped
+from annotate.coding.clip_undo import redo_on_clip, undo_on_clip
 from annotate.coding.clips import ClipRef
 from annotate.coding.records import OPEN_ATTR, Annotation, attrs_from_json
 from annotate.coding.schemes import Scheme
 from annotate.coding.store import AnnotationStore, StoredAnnotation
-from annotate.errors import AnnotateError, InterchangeError
+from annotate.errors import AnnotateError, InterchangeError, StoreError
 from annotate.interchange.store_files import EXPORT_FORMATS, export_clip
 
 T = TypeVar("T")
@@ -413,3 +415,53 @@ class CodingService:
             self._store, self.care, clip, self.coder, aspect, points, note, change_key=change_key
         )
         return Saved(self._written(clip), care_sheet_json(sheet, self.care))
+
+    # undo, redo and import from the page ------------------------------------------------------
+
+    def undo(
+        self, clip: ClipRef, revision: int, redo: bool = False, change_key: str | None = None
+    ) -> Saved:
+        """Undo (or redo) this coder's latest change on the clip, from the store's history
+        (annotate.coding.clip_undo), and answer with the annotations as now stored.
+
+        Raises:
+            StaleRevisionError: the revision is behind.
+            StoreError: nothing to undo or redo, or a row was changed since.
+        """
+        kind = "redo" if redo else "undo"
+        replayed = self._store.change(change_key) if change_key else None
+        if replayed is not None and replayed.kind == kind and replayed.coder == self.coder:
+            return Saved(replayed.batch_id, self.annotations(clip))
+        self._check(clip, revision)
+        clip_id = self._clip_id(clip)
+        if clip_id is None:
+            raise StoreError(f"nothing to {kind} for {self.coder} on this clip")
+        act = redo_on_clip if redo else undo_on_clip
+        done = act(self._store, clip_id, self.coder, who=self.coder, change_key=change_key)
+        body = self.annotations(clip)
+        body["done"] = f"{kind}: {done.kind} {done.detail}".strip()
+        return Saved(self._written(clip), body)
+
+    def import_upload(
+        self,
+        clip: ClipRef,
+        folder: Path,
+        data: bytes,
+        name: str,
+        coder: str | None,
+        part: str | None,
+        preview: bool,
+    ) -> dict[str, Any]:
+        """Preview or import an uploaded annotation file for a coder (default: this one).
+
+        Raises:
+            UploadError: the file cannot be read or stored (nothing is stored then).
+        """
+        who = coder or self.coder
+        if preview:
+            return preview_upload(folder, data, name, coder=who, clip=clip, part=part)
+        done = import_upload(
+            self._store, folder, data, name, coder=who, clip=clip, part=part, who=self.coder
+        )
+        self._revisions.clear()
+        return {**done, "revision": self.revision(clip)}

@@ -27,7 +27,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from annotate.app import routes_clips, routes_coding, routes_consensus
+from annotate.app import (
+    routes_clips,
+    routes_coding,
+    routes_consensus,
+    routes_import,
+    routes_keys,
+    routes_undo,
+)
 from annotate.app.bodies import BadRequestError
 from annotate.app.coding import CodingService, NotYoursError, StaleRevisionError
 from annotate.app.guard import Guard, is_loopback
@@ -90,6 +97,9 @@ def create_app(tool: Tool, *, loopback: bool = True) -> Starlette:
             *routes_clips.ROUTES,
             *routes_coding.ROUTES,
             *routes_consensus.ROUTES,
+            *routes_keys.ROUTES,
+            *routes_undo.ROUTES,
+            *routes_import.ROUTES,
             Mount("/static", StaticFiles(directory=routes_clips.STATIC), name="static"),
         ],
         middleware=[Middleware(Guard, token=tool.token, loopback=loopback)],

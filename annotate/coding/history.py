@@ -142,6 +142,22 @@ def undo_latest(
     target = conn.execute(query + " ORDER BY id DESC LIMIT 1", params).fetchone()
     if target is None:
         raise StoreError(f"nothing to undo{f' for coder {coder}' if coder else ''}", path)
+    changes = revert_batch(conn, batch, path, target)
+    detail = f"undoes batch {target['id']}: {target['kind']} {target['detail']}".strip()
+    conn.execute("UPDATE batches SET undone_by = ? WHERE id = ?", (batch.id, target["id"]))
+    conn.execute(
+        "UPDATE batches SET detail = ?, coder = ? WHERE id = ?", (detail, target["coder"], batch.id)
+    )
+    return UndoResult(target["id"], target["kind"], target["detail"], changes)
+
+
+def revert_batch(conn: sqlite3.Connection, batch: Batch, path: Path, target: sqlite3.Row) -> int:
+    """Write the before states of `target`'s rows back, inside `batch` (newest change first);
+    returns how many rows were reverted. Marking `target` undone is the caller's.
+
+    Raises:
+        StoreError: a row of `target` was changed by a later batch.
+    """
     changes = conn.execute(
         "SELECT * FROM changes WHERE batch_id = ? ORDER BY id DESC", (target["id"],)
     ).fetchall()
@@ -165,9 +181,4 @@ def undo_latest(
             batch.update(table, row_id, {k: v for k, v in before.items() if k != "id"})
         elif before is not None:
             batch.insert(table, before)
-    detail = f"undoes batch {target['id']}: {target['kind']} {target['detail']}".strip()
-    conn.execute("UPDATE batches SET undone_by = ? WHERE id = ?", (batch.id, target["id"]))
-    conn.execute(
-        "UPDATE batches SET detail = ?, coder = ? WHERE id = ?", (detail, target["coder"], batch.id)
-    )
-    return UndoResult(target["id"], target["kind"], target["detail"], len(changes))
+    return len(changes)

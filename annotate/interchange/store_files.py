@@ -157,6 +157,32 @@ def map_times(data: CodingData, clip: ClipRef | None) -> tuple[CodingData, dict[
     return dataclasses.replace(data, annotations=tuple(kept)), mapping
 
 
+def prepare_import(
+    path: Path,
+    *,
+    coder: str,
+    clip: ClipRef | None = None,
+    scheme: str | None = None,
+    part: str | None = None,
+    schemes_folder: Path | None = None,
+    vcode: VcodeOptions | None = None,
+) -> tuple[CodingData, CodingData, dict[str, Any]]:
+    """What `import_file` would store, without storing it: the data as read, the data on the
+    clip's time base under its scheme, and the time mapping (a preview reads the file this way).
+
+    Raises:
+        InterchangeError: the file cannot be read, or holds several observations for the clip;
+            StoreError: no coder, or the data does not fit the requested scheme.
+    """
+    if not coder:
+        raise StoreError("give the coder of the imported annotations (--coder)", path)
+    fps = clip.fps if clip is not None else None
+    data = _select_for_clip(read_any(path, coder, vcode=vcode, fps=fps), clip, part)
+    data = choose_scheme(data, scheme, schemes_folder)
+    mapped, mapping = map_times(data, clip)
+    return data, mapped, mapping
+
+
 def import_file(
     store: AnnotationStore,
     path: Path | str,
@@ -192,12 +218,15 @@ def import_file(
         InterchangeError: the file cannot be read; StoreError: an annotation fails the checks.
     """
     path = Path(path)
-    if not coder:
-        raise StoreError("give the coder of the imported annotations (--coder)", path)
-    fps = clip.fps if clip is not None else None
-    data = _select_for_clip(read_any(path, coder, vcode=vcode, fps=fps), clip, part)
-    data = choose_scheme(data, scheme, schemes_folder)
-    mapped, mapping = map_times(data, clip)
+    data, mapped, mapping = prepare_import(
+        path,
+        coder=coder,
+        clip=clip,
+        scheme=scheme,
+        part=part,
+        schemes_folder=schemes_folder,
+        vcode=vcode,
+    )
     result = store.import_data(
         mapped,
         clip=clip,

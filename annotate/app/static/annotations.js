@@ -1,6 +1,11 @@
 // The coder's annotations on the open clip: the list the page shows, the queue that saves every
 // change to the server one at a time (each with the revision it was made on), and undo/redo.
 //
+// Undo and redo are the store's (POST /api/clip/undo, /redo; annotate.coding.clip_undo): the
+// coder's latest change on the clip is reverted from the store's history, so the undo stack
+// survives a reload, a restart and another browser. The changes of one key press get change
+// keys with one prefix (PREFIX-1, PREFIX-2) and are undone together.
+//
 // A change shows at once, marked unsaved; it is marked saved only when the server answered that
 // the store committed it. Every change carries a key of its own (the Idempotency-Key header),
 // stored with it: when the server cannot be reached (or fails, 5xx) the change stays queued
@@ -46,9 +51,7 @@ export class Annotations extends EventTarget {
     this.problem = null; // {kind: "offline" | "refused" | "conflict", message}
     this.retries = 0; // failed tries of the change at the head of the queue
     this.refused = null; // {message, lost}: changes the server refused, reported once drained
-    this.undoStack = [];
-    this.redoStack = [];
-    this.record = null;
+    this.record = null; // the change keys' prefix and count of the key press under way
     window.addEventListener("beforeunload", (event) => {
       if (this.queue.length) event.preventDefault();
     });
@@ -74,18 +77,15 @@ export class Annotations extends EventTarget {
     return this.queue.length ? "saving" : "saved";
   }
 
-  // One user action (a key press) as one undo step: `body` calls add/update/remove.
+  // One user action (a key press) as one undo step: `body` calls add/update/remove, and their
+  // change keys share a prefix.
   action(body) {
-    const record = [];
+    const record = { prefix: changeKey(), count: 0 };
     this.record = record;
     try {
       body();
     } finally {
       this.record = null;
-    }
-    if (record.length) {
-      this.undoStack.push(record);
-      this.redoStack = [];
     }
     this.emit("change");
     return record;
@@ -104,54 +104,29 @@ export class Annotations extends EventTarget {
     item.pending = 0;
     item.removed = false;
     this.items.push(item);
-    this.record?.push({ kind: "add", item, fields: pick(item) });
     this.enqueue({ kind: "add", item, fields: pick(item) });
     return item;
   }
 
   update(item, changes) {
-    const before = pick(item, Object.keys(changes));
     Object.assign(item, changes);
-    this.record?.push({ kind: "update", item, before, after: { ...changes } });
     this.enqueue({ kind: "update", item, changes: { ...changes } });
   }
 
   remove(item) {
     item.removed = true;
-    this.record?.push({ kind: "delete", item, fields: pick(item) });
     this.enqueue({ kind: "delete", item });
   }
 
-  restore(item, fields) {
-    Object.assign(item, fields);
-    item.removed = false;
-    item.id = null;
-    this.enqueue({ kind: "add", item, fields: { ...fields } });
-  }
-
-  undo() {
-    const record = this.undoStack.pop();
-    if (!record) return false;
-    for (const step of [...record].reverse()) {
-      if (step.kind === "add") this.remove(step.item);
-      else if (step.kind === "update") this.update(step.item, step.before);
-      else this.restore(step.item, step.fields);
-    }
-    this.redoStack.push(record);
-    this.emit("change");
+  // Undo (or redo) the coder's latest change on the clip, in the store, after the changes
+  // before it are stored; `done(answer, error)` hears how it went.
+  undo(done = () => {}) {
+    this.enqueue({ kind: "undo", done });
     return true;
   }
 
-  redo() {
-    const record = this.redoStack.pop();
-    if (!record) return false;
-    for (const step of record) {
-      if (step.kind === "add") this.restore(step.item, step.fields);
-      else if (step.kind === "update") this.update(step.item, step.after);
-      else this.remove(step.item);
-    }
-    this.undoStack.push(record);
-    this.emit("change");
+  redo(done = () => {}) {
+    this.enqueue({ kind: "redo", done });
     return true;
   }
 
@@ -166,7 +141,7 @@ export class Annotations extends EventTarget {
   }
 
   enqueue(op) {
-    op.key = changeKey();
+    op.key = this.record ? `${this.record.prefix}-${++this.record.count}` : changeKey();
     if (op.item) op.item.pending += 1;
     this.queue.push(op);
     this.emit("status");
@@ -225,11 +200,19 @@ export class Annotations extends EventTarget {
     if (op.kind === "roles") {
       return request("PUT", `/api/clip/roles${query}`, { revision, swapped: op.swapped }, key);
     }
+    if (op.kind === "undo" || op.kind === "redo") {
+      return request("POST", `/api/clip/${op.kind}${query}`, { revision }, key);
+    }
     const target = `/api/clip/care/${encodeURIComponent(op.aspect)}${query}`;
     return request("PUT", target, { revision, points: op.points, note: op.note }, key);
   }
 
   settle(op, answer) {
+    if (op.kind === "undo" || op.kind === "redo") {
+      this.replaceWith(answer.annotations);
+      op.done?.(answer, null);
+      return;
+    }
     if (op.kind === "care" || op.kind === "roles") {
       op.done?.(answer, null);
       return;
@@ -240,6 +223,13 @@ export class Annotations extends EventTarget {
       op.item.created = answer.created;
       op.item.updated = answer.updated;
     }
+  }
+
+  // The stored annotations after an undo, keeping the items whose changes are still queued.
+  replaceWith(rows) {
+    const waiting = this.items.filter((item) => item.pending > 0);
+    const kept = new Set(waiting.map((item) => item.id).filter((id) => id !== null));
+    this.items = [...rows.filter((row) => !kept.has(row.id)).map(fromServer), ...waiting];
   }
 
   fail(op, error) {
@@ -258,7 +248,8 @@ export class Annotations extends EventTarget {
       return;
     }
     this.retries = 0;
-    if ((op.kind === "care" || op.kind === "roles") && error.status !== 409) {
+    const whole = ["care", "roles", "undo", "redo"].includes(op.kind);
+    if (whole && error.status !== 409) {
       this.queue.shift();
       op.done?.(null, error.message);
       return;
@@ -268,22 +259,18 @@ export class Annotations extends EventTarget {
       // sent again; the changes after it are still sent.
       this.queue.shift();
       if (op.item) op.item.pending -= 1;
-      this.undoStack = [];
-      this.redoStack = [];
       this.refused = { message: error.message, lost: (this.refused?.lost || 0) + 1 };
       return;
     }
     const lost = this.queue.length + (this.refused?.lost || 0);
     this.refused = null;
     this.queue = [];
-    this.undoStack = [];
-    this.redoStack = [];
     const why =
       error.status === 409
         ? "this clip was changed elsewhere (another tab or program); the stored state is shown"
         : error.message;
     this.problem = { kind: error.status === 409 ? "conflict" : "refused", message: why, lost };
-    if (op.kind === "care" || op.kind === "roles") op.done?.(null, why);
+    if (whole) op.done?.(null, why);
     this.load()
       .then(() => this.reloaded())
       .catch(() => {});

@@ -1,11 +1,12 @@
 // The keyboard: the scheme's code keys, and the tool's own keys for the video, the timeline,
 // the overlays and the selected annotation. A scheme key wins over a tool key it collides with
-// (the help says which tool keys are taken; their buttons still work).
+// (the help says which tool keys are taken; their buttons still work). A coder's own keys
+// (keymap.js) move codes and tool keys: the keymap routes each press before these tests.
 
 import { el, isTyping } from "./format.js";
 
 // [label, test(event), action name]; tests look at event.key and, for punctuation, event.code.
-const CONTROLS = [
+export const CONTROLS = [
   ["Space", (e) => e.key === " ", "play"],
   [
     "← / →",
@@ -28,6 +29,9 @@ const CONTROLS = [
   ],
   ["Home / End", (e) => e.key === "Home" || e.key === "End", "ends"],
   ["[ / ]", (e) => e.key === "[" || e.key === "]", "rate"],
+  ["J", (e) => e.key === "j" && !e.ctrlKey && !e.metaKey && !e.altKey, "shuttleBack"],
+  ["K", (e) => e.key === "k" && !e.ctrlKey && !e.metaKey && !e.altKey, "shuttlePause"],
+  ["L", (e) => e.key === "l" && !e.ctrlKey && !e.metaKey && !e.altKey, "shuttleForward"],
   ["Shift+L", (e) => e.key === "L", "loop"],
   ["Shift+B", (e) => e.key === "B", "boxes"],
   ["Shift+H", (e) => e.key === "H", "head"],
@@ -57,7 +61,7 @@ const CONTROLS = [
   ["?", (e) => e.key === "?", "help"],
 ];
 
-const HELP = {
+export const HELP = {
   play: "play / pause",
   frame: "one frame back / forward",
   second: "1 s back / forward",
@@ -65,6 +69,9 @@ const HELP = {
   tierJump: "previous / next annotation on the selected one's tier",
   ends: "start / end of the clip",
   rate: "slower / faster (0.25x-2x)",
+  shuttleBack: "shuttle: play backward (again: 2x, 4x)",
+  shuttlePause: "shuttle: stop; held, J / L step one frame",
+  shuttleForward: "shuttle: play forward (again: 2x, 4x)",
   loop: "loop the last few seconds (again: stop)",
   boxes: "overlay: face boxes and roles",
   head: "overlay: head direction",
@@ -97,8 +104,9 @@ export function codeKeys(scheme) {
 }
 
 export class Keyboard {
-  constructor(scheme, handlers) {
-    this.codes = codeKeys(scheme);
+  constructor(scheme, handlers, keymap = null) {
+    this.keymap = keymap;
+    this.codes = keymap ? keymap.codes : codeKeys(scheme);
     this.handlers = handlers;
     document.addEventListener("keydown", (event) => this.press(event));
   }
@@ -108,17 +116,19 @@ export class Keyboard {
       if (event.key === "Escape") event.target.blur();
       return;
     }
+    const routed = this.keymap ? this.keymap.route(event) : event;
+    if (!routed) return; // the key's action was moved to another key
     const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
-    if (plain && event.key !== " " && this.codes.has(event.key)) {
+    if (!routed.moved && plain && event.key !== " " && this.codes.has(event.key)) {
       event.preventDefault();
       const { tier, code } = this.codes.get(event.key);
       this.handlers.code(tier, code);
       return;
     }
-    const control = CONTROLS.find(([, test]) => test(event));
+    const control = CONTROLS.find(([, test]) => test(routed));
     if (!control) return;
     event.preventDefault();
-    this.handlers[control[2]]?.(event);
+    this.handlers[control[2]]?.(routed);
   }
 
   // The scheme's codes always on screen: one group per tier, each code with its key and colour;
@@ -161,6 +171,7 @@ export class Keyboard {
   }
 
   help() {
+    if (this.keymap) return this.keymap.help();
     const taken = (label) =>
       [...this.codes.keys()].filter((k) => label.split(/[ /,]+/).includes(k));
     const rows = CONTROLS.map(([label, , action]) => {

@@ -8,10 +8,13 @@ import { clipQuery, get, request } from "./api.js";
 import { CareSheet } from "./care.js";
 import { wireConsensus } from "./consensus.js";
 import { el, formatTime, parseTarget } from "./format.js";
+import { Importer } from "./import.js";
 import { Keyboard } from "./keys.js";
+import { Keymap, wireKeymap } from "./keymap.js";
 import { Overlay } from "./overlay.js";
 import { Panel } from "./panel.js";
 import { Player } from "./player.js";
+import { Shuttle } from "./shuttle.js";
 import { Timeline } from "./timeline.js";
 import { showStatus, watchJobs } from "./status.js";
 
@@ -100,9 +103,22 @@ async function openClip(session, name) {
   wireControls(ui);
   wireOtherCoder(ui);
   showRoles(clip.roles);
-  const keyboard = new Keyboard(session.scheme, keyHandlers(ui));
-  $("help").replaceChildren(keyboard.help());
-  $("code-bar").replaceChildren(...keyboard.codeBar((tier, code) => actions.codeKey(tier, code)));
+  const keymap = new Keymap(session.scheme);
+  const shuttle = new Shuttle(player, (state) => {
+    $("shuttle").textContent = state ? `${state < 0 ? "◀◀" : "▶▶"} ${Math.abs(state)}x` : "";
+  });
+  const handlers = { ...keyHandlers(ui), ...shuttle.handlers() };
+  const keyboard = new Keyboard(session.scheme, handlers, keymap);
+  const onCode = (tier, code) => actions.codeKey(tier, code);
+  const [codeBar, help, dialog, opener] = ["code-bar", "help", "keys-dialog", "keys-open"].map($);
+  wireKeymap({ keymap, keyboard, onCode, codeBar, help, dialog, opener });
+  new Importer($("imports"), {
+    clip: name,
+    coder: session.coder,
+    annotations,
+    notify,
+    onOtherCoder: (coder) => addOtherCoder(coder),
+  });
 
   actions.onSelect = () => {
     panel.render();
@@ -121,7 +137,7 @@ async function openClip(session, name) {
   video.addEventListener("ratechange", () => showTime(player, video.currentTime));
 
   const videoReady = loadVideo(ui);
-  const loaded = Promise.all([annotations.load(), care.load()]);
+  const loaded = Promise.all([annotations.load(), care.load(), keymap.load()]);
   const features = loadFeatures(ui);
   await Promise.all([videoReady, loaded, features.first]);
   await wireConsensus(ui, notify).catch((e) => notify(`consensus view: ${e.message}`, "warn"));
@@ -391,6 +407,19 @@ async function reloadFeatures({ name, overlay, timeline, player }) {
   document.body.dataset.rolesSwapped = features.roles_swapped ? "1" : "0";
 }
 
+// Undo and redo are the store's (they survive a reload); what was undone, or why not, is said.
+function undoRedo({ actions, annotations }, kind) {
+  actions.select(null);
+  annotations[kind]((answer, error) => notify(error || answer.done, error ? "warn" : "info"));
+}
+
+// A coder imported for in the page: offered as the second coder to show.
+function addOtherCoder(coder) {
+  const select = $("other-coder");
+  if (![...select.options].some((o) => o.value === coder))
+    select.append(el("option", { value: coder }, coder));
+}
+
 function keyHandlers(ui) {
   const { player, overlay, timeline, actions, annotations } = ui;
   const right = (e) => e.key === "ArrowRight" || e.key === "PageDown" || e.key === "+";
@@ -448,8 +477,8 @@ function keyHandlers(ui) {
       showTab("annotation");
       $("edit-code")?.focus();
     },
-    undo: () => annotations.undo() || notify("nothing to undo"),
-    redo: () => annotations.redo() || notify("nothing to redo"),
+    undo: () => undoRedo(ui, "undo"),
+    redo: () => undoRedo(ui, "redo"),
     escape: () => {
       actions.select(null);
       annotations.dismiss();
