@@ -406,12 +406,10 @@ export class ConsensusView {
   }
 
   // This coder's annotations and sheet as the store now holds them (the takes were made by
-  // the server, not by the page's queue: they are not in the page's undo).
+  // the server, not by the page's queue).
   async reloadMine() {
     const { annotations, care } = this.ui;
     await Promise.all([annotations.load(), care.load()]);
-    annotations.undoStack = [];
-    annotations.redoStack = [];
     await this.load();
   }
 
