@@ -205,3 +205,22 @@ def next_clip(
         if status.get(name, NOT_STARTED) != DONE:
             return name
     return None
+
+
+def project_status(
+    store: AnnotationStore | None,
+    clips: Sequence[tuple[str, ClipRef]],
+    care: CareIndexConfig,
+    coder: str,
+) -> list[tuple[str, list[CoderProgress]]]:
+    """Every clip (by name, in the given order) with the progress of each of its coders, and
+    `coder`'s own (not started) where they have done nothing on it yet. No store: nothing
+    started anywhere."""
+    table = []
+    for name, ref in clips:
+        rows = clip_progress(store, ref, care) if store is not None else []
+        if coder not in [p.coder for p in rows]:
+            empty = CoderProgress(coder, NOT_STARTED, (), 0, len(care.aspect_ids), 0.0)
+            rows = sorted([*rows, empty], key=lambda p: p.coder)
+        table.append((name, rows))
+    return table

@@ -50,14 +50,25 @@ def code_command(
         Path | None,
         typer.Option("--db", help="Project database (default: annotate.sqlite beside the clips)."),
     ] = None,
+    blind: Annotated[
+        bool | None,
+        typer.Option(
+            "--blind/--no-blind",
+            help="Blinded coding: clips by neutral aliases, names and phase hidden until done; "
+            "kept as the project's setting (default: the project's setting).",
+        ),
+    ] = None,
 ) -> None:
     """Code a clip in the browser: video with face overlays, timelines, keys, CARE-Index sheet."""
     who = coder or current_user()
-    tool = open_tool(target, coder=who, scheme=scheme, db=db, token=token_for(host, token))
+    tool = open_tool(
+        target, coder=who, scheme=scheme, db=db, token=token_for(host, token), blind=blind
+    )
     project = tool.project
     typer.echo(
         f"annotate code: {len(project.clips)} clip(s) in {project.root}, coder {who}, "
-        f"scheme {tool.coding.scheme.id}, store {tool.coding.path}",
+        f"scheme {tool.coding.scheme.id}, store {tool.coding.path}"
+        + (", blinded (clips by alias)" if tool.blinding.enabled else ""),
         err=True,
     )
     serve(
