@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from annotate.app.tool import Tool
-from annotate.coding.clip_status import done_mark
+from annotate.coding.clip_status import DoneMark, done_mark
 
 
 def _tool(request: Request) -> Tool:
@@ -22,16 +22,20 @@ def key_of(request: Request, name: str) -> str:
     return tool.blinding.keys(tool.project.clips).get(name, name)
 
 
+async def mark_of(request: Request, name: str) -> DoneMark:
+    """This coder's done mark on the clip."""
+    tool = _tool(request)
+    ref = await run_in_threadpool(tool.project.clip_ref, name)
+    coding = tool.coding
+    return await coding.run(coding.on_store, done_mark, ref.sha256, coding.coder)
+
+
 async def sees(request: Request, name: str) -> bool:
     """Whether this coder may see the clip's name and phase: always, unless blind and the coder
     has not marked it done."""
-    tool = _tool(request)
-    if not tool.blinding.enabled:
+    if not _tool(request).blinding.enabled:
         return True
-    ref = await run_in_threadpool(tool.project.clip_ref, name)
-    coding = tool.coding
-    mark = await coding.run(coding.on_store, done_mark, ref.sha256, coding.coder)
-    return mark.done
+    return (await mark_of(request, name)).done
 
 
 async def title_of(request: Request, name: str) -> str:

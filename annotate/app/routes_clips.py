@@ -4,7 +4,8 @@
     GET  /api/session               coder, scheme, CARE-Index structure, the project's clips (names
                                     relative to the project; no path of this machine; the folder
                                     is looked at again, so new files show without a restart)
-    GET  /api/clip?clip=NAME        a clip's facts and frame times, what it lacks, its coders
+    GET  /api/clip?clip=NAME        a clip's facts and frame times, what it lacks, its coders,
+                                    this coder's done mark, its title (blinded: the alias)
     POST /api/clip/prepare?clip=    start making what it lacks (proxy, features)
     GET  /api/clip/status?clip=     progress of those
     GET  /api/clip/video?clip=      the video the page plays (byte ranges for seeking)
@@ -26,7 +27,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 import annotate
-from annotate.app.blind_view import key_of, sees
+from annotate.app.blind_view import key_of, mark_of
 from annotate.app.blinding import BLINDED_PROJECT
 from annotate.app.coding import care_config_json
 from annotate.app.features import swap_roles
@@ -147,7 +148,8 @@ async def clip(request: Request) -> Response:
     coders = await tool.coding.run(tool.coding.coders, ref)
     roles = await tool.coding.run(tool.coding.roles, ref)
     name = clip_name(request)
-    shown = await sees(request, name)
+    mark = await mark_of(request, name)
+    shown = mark.done or not tool.blinding.enabled
     body = {
         "name": key_of(request, name),
         "title": name if shown else key_of(request, name),
@@ -162,6 +164,9 @@ async def clip(request: Request) -> Response:
         "frame_times": times,
         "coders": coders,
         "roles": roles,
+        "done": mark.done,
+        "done_by": mark.coder,
+        "done_at": mark.updated,
         **_said(tool, status),
     }
     return JSONResponse(body, headers=NO_STORE)
