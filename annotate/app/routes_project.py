@@ -74,7 +74,18 @@ def _probe(tool: Tool, names: tuple[str, ...]) -> list[_Clip]:
     return found
 
 
+def _last_change(store: AnnotationStore) -> int:
+    """The store's latest batch (any process's): the rows are made again only after it moves."""
+    return int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM batches").fetchone()[0])
+
+
 def _rows(
+    store: AnnotationStore, clips: list[_Clip], care: CareIndexConfig, coder: str, blind: bool
+) -> tuple[int, list[dict[str, Any]]]:
+    return _last_change(store), _make_rows(store, clips, care, coder, blind)
+
+
+def _make_rows(
     store: AnnotationStore, clips: list[_Clip], care: CareIndexConfig, coder: str, blind: bool
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
@@ -89,7 +100,9 @@ def _rows(
                 }
             )
             continue
-        mine = coder_progress(store, clip.ref, coder, care)
+        everyone = clip_progress(store, clip.ref, care)
+        mine = next((p for p in everyone if p.coder == coder), None)
+        mine = mine or coder_progress(store, clip.ref, coder, care)
         shown = not blind or mine.status == DONE
         rows.append(
             {
@@ -97,7 +110,7 @@ def _rows(
                 "label": clip.name if shown else clip.key,
                 "status": mine.status,
                 "mine": progress_json(mine),
-                "coders": [progress_json(p) for p in clip_progress(store, clip.ref, care)],
+                "coders": [progress_json(p) for p in everyone],
             }
         )
     return rows
@@ -110,7 +123,17 @@ async def project_view(request: Request) -> Response:
     names = await run_in_threadpool(tool.project.rescan)
     clips = await run_in_threadpool(_probe, tool, names)
     blind = tool.blinding.enabled
-    rows = await coding.run(coding.on_store, _rows, clips, coding.care, coding.coder, blind)
+    # the page asks every few seconds: the same clips and no change in the store, the same rows
+    key = tuple((c.key, c.ref.sha256 if c.ref else c.problem) for c in clips)
+    kept: tuple[Any, int, list[dict[str, Any]]] | None = getattr(request.app.state, "rows", None)
+    last = await coding.run(coding.on_store, _last_change)
+    if kept is not None and kept[0] == key and kept[1] == last:
+        rows = kept[2]
+    else:
+        last, rows = await coding.run(
+            coding.on_store, _rows, clips, coding.care, coding.coder, blind
+        )
+        request.app.state.rows = (key, last, rows)
     status = {row["key"]: row["status"] for row in rows if row["status"] != "unreadable"}
     keys = [row["key"] for row in rows if row["status"] != "unreadable"]
     after = request.query_params.get("after")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from annotate.coding.care_index import CareIndexConfig
 from annotate.coding.care_store import load_sheet
 from annotate.coding.clips import ClipRef
-from annotate.coding.records import Annotation
+from annotate.coding.records import OPEN_ATTR, Annotation, attrs_from_json
 from annotate.coding.schemes import ATTRIBUTES_TIER
 from annotate.coding.store import AnnotationStore
 from annotate.errors import AnnotateError
@@ -130,17 +130,47 @@ def set_done(
     return done_mark(store, clip.sha256, coder)
 
 
-def _covered(annotations: Sequence[Annotation], duration_s: float | None) -> float | None:
+@dataclass(frozen=True)
+class _Span:
+    """What progress needs of one annotation."""
+
+    coder: str
+    tier: str
+    start_s: float
+    end_s: float
+    is_open: bool
+
+
+def _spans(store: AnnotationStore, clip_sha256: str) -> list[_Span]:
+    """The clip's annotations, every coder's, read lightly (one query, no records built)."""
+    rows = store.conn.execute(
+        "SELECT a.coder, a.tier, a.start_s, a.end_s, a.attrs FROM annotations a "
+        "JOIN clips c ON c.id = a.clip_id WHERE c.sha256 = ? ORDER BY a.tier, a.start_s",
+        (clip_sha256,),
+    ).fetchall()
+    return [
+        _Span(
+            str(r[0]),
+            str(r[1]),
+            float(r[2]),
+            float(r[3]),
+            OPEN_ATTR in str(r[4] or "") and dict(attrs_from_json(str(r[4]))).get(OPEN_ATTR) == "1",
+        )
+        for r in rows
+    ]
+
+
+def _covered(spans: Sequence[_Span], duration_s: float | None) -> float | None:
     """Share of [0, duration] covered by closed states (overlaps counted once)."""
     if not duration_s or duration_s <= 0:
         return None
-    spans = sorted(
+    intervals = sorted(
         (max(0.0, a.start_s), min(duration_s, a.end_s))
-        for a in annotations
+        for a in spans
         if a.end_s > a.start_s and not a.is_open and a.tier != ATTRIBUTES_TIER
     )
     total, reach = 0.0, 0.0
-    for start, end in spans:
+    for start, end in intervals:
         start = max(start, reach)
         if end > start:
             total += end - start
@@ -148,11 +178,14 @@ def _covered(annotations: Sequence[Annotation], duration_s: float | None) -> flo
     return min(1.0, total / duration_s)
 
 
-def coder_progress(
-    store: AnnotationStore, clip: ClipRef, coder: str, care: CareIndexConfig
+def _progress(
+    store: AnnotationStore,
+    clip: ClipRef,
+    coder: str,
+    care: CareIndexConfig,
+    spans: Sequence[_Span],
 ) -> CoderProgress:
-    """One coder's status and progress on a clip."""
-    mine = [s.annotation for s in store.annotations(clip_sha256=clip.sha256, coder=coder)]
+    mine = [a for a in spans if a.coder == coder]
     sheet = load_sheet(store, clip.sha256, coder)
     filled = sum(
         1
@@ -175,6 +208,13 @@ def coder_progress(
     )
 
 
+def coder_progress(
+    store: AnnotationStore, clip: ClipRef, coder: str, care: CareIndexConfig
+) -> CoderProgress:
+    """One coder's status and progress on a clip."""
+    return _progress(store, clip, coder, care, _spans(store, clip.sha256))
+
+
 def coders_of(store: AnnotationStore, clip_sha256: str) -> list[str]:
     """Everyone who has stored anything on the clip (annotations, CARE-Index, a done mark)."""
     rows = store.conn.execute(
@@ -192,7 +232,8 @@ def clip_progress(
     store: AnnotationStore, clip: ClipRef, care: CareIndexConfig
 ) -> list[CoderProgress]:
     """The status and progress of every coder of the clip, by name."""
-    return [coder_progress(store, clip, c, care) for c in coders_of(store, clip.sha256)]
+    spans = _spans(store, clip.sha256)
+    return [_progress(store, clip, c, care, spans) for c in coders_of(store, clip.sha256)]
 
 
 def next_clip(
