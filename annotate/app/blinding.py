@@ -47,6 +47,15 @@ class Blinding:
             return {name: name for name in names}
         return dict(_aliases(self.secret, names))
 
+    def ordered(self, names: Iterable[str]) -> list[str]:
+        """The clips in the order the coder sees them: by alias when blind (the order of the
+        names would tell, e.g. `post/` before `pre/`), else by name as given."""
+        names = list(names)
+        if not self.enabled:
+            return names
+        keys = self.keys(names)
+        return sorted(names, key=lambda name: keys[name])
+
     def name_of(self, key: str, names: Iterable[str]) -> str:
         """The clip name behind a key the page sent (blind: only aliases are taken).
 

@@ -130,7 +130,7 @@ async def session(request: Request) -> Response:
             "scheme": blinding.scheme(scheme_json(coding.scheme)),
             "care": care_config_json(coding.care),
             "project": BLINDED_PROJECT if blinding.enabled else project.root.name,
-            "clips": [keys[c] for c in clips],
+            "clips": [keys[c] for c in blinding.ordered(clips)],
             "open_clip": keys.get(first, first) if first else None,
             "blind": blinding.enabled,
         },

@@ -65,7 +65,7 @@ def _probe(tool: Tool, names: tuple[str, ...]) -> list[_Clip]:
     """Every clip with its store reference (hashed once per version of the file), or why not."""
     keys = tool.blinding.keys(names)
     found = []
-    for name in names:
+    for name in tool.blinding.ordered(names):
         try:
             found.append(_Clip(name, keys[name], tool.project.clip_ref(name)))
         except AnnotateError as exc:

@@ -53,6 +53,7 @@ def status_lines(
         shown = {name: name for name in project.clips}
         if store is not None and (blind or blinding_setting(store)):
             shown = clip_aliases(alias_secret(store), project.clips)  # the secret: made once
+            table.sort(key=lambda item: shown[item[0]])  # the names' order would tell the phase
     finally:
         if store is not None:
             store.close()

@@ -141,9 +141,11 @@ def test_a_blinded_coder_never_reads_the_name_or_the_phase(blind: Tool, study: P
     assert session["blind"] is True
     aliases = session["clips"]
     assert len(aliases) == 2 and all(a.startswith("Clip-") for a in aliases)
+    assert aliases == sorted(aliases)  # in the aliases' order: the names' would tell the phase
     assert "visit" not in [a["name"] for a in session["scheme"]["attributes"]]
     view = call("GET", "/api/project").json()
     assert [row["label"] for row in view["clips"]] == [row["key"] for row in view["clips"]]
+    assert [row["key"] for row in view["clips"]] == aliases
     post = blind.blinding.keys(blind.project.clips)[POST_CLIP]
     assert post in aliases
     q = {"clip": post}
