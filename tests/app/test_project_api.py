@@ -258,3 +258,13 @@ def test_annotate_status_prints_the_table(cli: typer.Typer, plain: Tool, study: 
     assert blinded.exit_code == 0 and "D07" not in blinded.output and "Clip-" in blinded.output
     missing = CliRunner().invoke(cli, ["status", str(study / "nowhere")])
     assert missing.exit_code == 1 and "nowhere" in missing.output
+
+
+def test_code_has_the_blind_option() -> None:
+    from annotate.commands.app import register as register_code
+
+    app = typer.Typer()
+    register_code(app)
+    register(app)
+    result = CliRunner().invoke(app, ["code", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "--blind" in result.output and "--no-blind" in result.output
