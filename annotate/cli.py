@@ -12,7 +12,7 @@ import warnings
 
 import typer
 
-from annotate.commands import agreement, analysis, batch, coding, faces, interaction
+from annotate.commands import agreement, analysis, batch, coding, faces, interaction, project_status
 from annotate.commands import app as app_commands
 from annotate.errors import AnnotateError
 
@@ -26,6 +26,7 @@ app = typer.Typer(
 faces.register(app)
 coding.register(app)
 app_commands.register(app)
+project_status.register(app)
 batch.register(app)
 analysis.register(app)
 interaction.register(app)

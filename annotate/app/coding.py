@@ -167,6 +167,14 @@ class CodingService:
         """Run a method of this service on the store's thread and wait for it (no event loop)."""
         return self._thread.submit(function, *args).result()
 
+    def on_store(self, function: Callable[..., T], *args: Any) -> T:
+        """`function(store, *args)`, for the library's functions of the store (call it through
+        `run` or `call`, on the store's thread); what it writes moves the revisions."""
+        try:
+            return function(self._store, *args)
+        finally:
+            self._revisions.clear()
+
     def close(self) -> None:
         """Close the database (on its thread) and stop the thread; closing twice is harmless."""
         if self._closed:

@@ -4,15 +4,16 @@
     GET  /api/session               coder, scheme, CARE-Index structure, the project's clips (names
                                     relative to the project; no path of this machine; the folder
                                     is looked at again, so new files show without a restart)
-    GET  /api/clip?clip=NAME        a clip's facts and frame times, what it lacks, its coders
+    GET  /api/clip?clip=NAME        a clip's facts and frame times, what it lacks, its coders,
+                                    this coder's done mark, its title (blinded: the alias)
     POST /api/clip/prepare?clip=    start making what it lacks (proxy, features)
     GET  /api/clip/status?clip=     progress of those
     GET  /api/clip/video?clip=      the video the page plays (byte ranges for seeking)
     GET  /api/clip/features?clip=   overlays and episode lanes (404 until extracted), with mother
                                     and infant swapped when a coder said so (PUT /api/clip/roles)
 
-A clip is named by `clip=`, its path relative to the project folder; names that are not the
-project's clips are refused (annotate.app.project).
+A clip is named by `clip=`, its path relative to the project folder (blinded coding: its alias,
+annotate.app.blinding); names that are not the project's clips are refused (annotate.app.project).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 import annotate
+from annotate.app.blind_view import key_of, mark_of
+from annotate.app.blinding import BLINDED_PROJECT
 from annotate.app.coding import care_config_json
 from annotate.app.features import swap_roles
 from annotate.app.project import NotInProjectError
@@ -46,15 +49,16 @@ def tool_of(request: Request) -> Tool:
 
 
 def clip_name(request: Request) -> str:
-    """The `clip` query parameter.
+    """The clip the `clip` query parameter names (blinded: the clip behind the alias).
 
     Raises:
-        NotInProjectError: it is missing.
+        NotInProjectError: it is missing (or, blinded, no clip's alias).
     """
     name = request.query_params.get("clip")
     if not name:
         raise NotInProjectError("name a clip of the project with ?clip=NAME")
-    return name
+    tool = tool_of(request)
+    return tool.blinding.name_of(name, tool.project.clips)
 
 
 async def clip_info(request: Request) -> ClipInfo:
@@ -116,15 +120,19 @@ async def session(request: Request) -> Response:
     coding = tool.coding
     project = tool.project
     clips = await run_in_threadpool(project.rescan)
+    blinding = tool.blinding
+    keys = blinding.keys(clips)
+    first = project.first_clip
     return JSONResponse(
         {
             "version": annotate.__version__,
             "coder": coding.coder,
-            "scheme": scheme_json(coding.scheme),
+            "scheme": blinding.scheme(scheme_json(coding.scheme)),
             "care": care_config_json(coding.care),
-            "project": project.root.name,
-            "clips": list(clips),
-            "open_clip": project.first_clip,
+            "project": BLINDED_PROJECT if blinding.enabled else project.root.name,
+            "clips": [keys[c] for c in blinding.ordered(clips)],
+            "open_clip": keys.get(first, first) if first else None,
+            "blind": blinding.enabled,
         },
         headers=NO_STORE,
     )
@@ -139,9 +147,14 @@ async def clip(request: Request) -> Response:
     status = await run_in_threadpool(tool.status, info)
     coders = await tool.coding.run(tool.coding.coders, ref)
     roles = await tool.coding.run(tool.coding.roles, ref)
+    name = clip_name(request)
+    mark = await mark_of(request, name)
+    shown = mark.done or not tool.blinding.enabled
     body = {
-        "name": clip_name(request),
-        "sha256": info.sha256,
+        "name": key_of(request, name),
+        "title": name if shown else key_of(request, name),
+        "blinded": not shown,
+        "sha256": info.sha256 if shown else "",
         "fps": info.fps,
         "duration_s": info.duration_s,
         "frame_count": len(times),
@@ -151,23 +164,34 @@ async def clip(request: Request) -> Response:
         "frame_times": times,
         "coders": coders,
         "roles": roles,
-        **status,
+        "done": mark.done,
+        "done_by": mark.coder,
+        "done_at": mark.updated,
+        **_said(tool, status),
     }
     return JSONResponse(body, headers=NO_STORE)
+
+
+def _said(tool: Tool, body: dict[str, Any]) -> dict[str, Any]:
+    """A body of job states as a blinded coder may read it (no clip's name or path)."""
+    result: dict[str, Any] = tool.blinding.scrub_json(body, tool.project.clips, tool.project.root)
+    return result
 
 
 async def prepare(request: Request) -> Response:
     """Start the proxy and the feature extraction the clip lacks; returns their state."""
     tool = tool_of(request)
     info = await clip_info(request)
-    return JSONResponse(await run_in_threadpool(tool.prepare, info), status_code=202)
+    state = await run_in_threadpool(tool.prepare, info)
+    return JSONResponse(_said(tool, state), status_code=202)
 
 
 async def status(request: Request) -> Response:
     """The state of the clip's video and features (the page polls it while they are made)."""
     tool = tool_of(request)
     info = await clip_info(request)
-    return JSONResponse(await run_in_threadpool(tool.status, info), headers=NO_STORE)
+    state = await run_in_threadpool(tool.status, info)
+    return JSONResponse(_said(tool, state), headers=NO_STORE)
 
 
 async def video(request: Request) -> Response:

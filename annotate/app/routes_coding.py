@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from annotate.app.blind_view import sees
 from annotate.app.bodies import MAX_ID, BadRequestError, points_of, read_json
 from annotate.app.coding import EDITABLE, Saved
 from annotate.app.routes_clips import NO_STORE, clip_name, tool_of
@@ -79,6 +80,9 @@ async def list_annotations(request: Request) -> Response:
     coding = tool_of(request).coding
     ref = await _ref(request)
     body = await coding.run(coding.annotations, ref, _coder(request))
+    blinding = tool_of(request).blinding
+    if blinding.enabled and not await sees(request, clip_name(request)):
+        body["annotations"] = [a for a in body["annotations"] if not blinding.hides(a)]
     return JSONResponse(body, headers=NO_STORE)
 
 
@@ -99,6 +103,9 @@ async def add_annotation(request: Request) -> Response:
     body.done()
     if fields["end_s"] is None:
         fields["end_s"] = fields["start_s"]
+    blinding = tool_of(request).blinding
+    if blinding.hides(fields) and not await sees(request, clip_name(request)):
+        raise BadRequestError(f"{fields['code']} is hidden while this clip is coded blind", 403)
     key = change_key(request)
     ref = await _ref(request)
     return _saved(await coding.run(coding.add, ref, revision, fields, key), 201)
@@ -182,6 +189,10 @@ async def export(request: Request) -> Response:
     """This coder's annotations of the clip as a file to save (ELAN .eaf or CSV)."""
     coding = tool_of(request).coding
     fmt = request.query_params.get("format", "eaf")
+    if not await sees(request, clip_name(request)):
+        raise BadRequestError(
+            "not exported: coded blind, and an export names the clip; mark it done first", 403
+        )
     ref = await _ref(request)
     data, name = await coding.run(coding.export, ref, fmt)
     kind = "text/csv" if name.endswith(".csv") else "application/xml"

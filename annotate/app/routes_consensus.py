@@ -16,17 +16,21 @@ includes this session's coder is refused (422).
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from annotate.app.blind_view import sees
 from annotate.app.bodies import BadRequestError, Body, read_json
 from annotate.app.consensus import ConsensusService, ConsensusSetup
 from annotate.app.routes_clips import NO_STORE, clip_name, tool_of
 from annotate.app.routes_coding import change_key
 from annotate.coding.clips import ClipRef
 from annotate.coding.consensus import TAKE_A, TAKE_B, Disagreement
+from annotate.coding.schemes import ATTRIBUTES_TIER
 
 
 def _service(request: Request) -> ConsensusService:
@@ -64,7 +68,24 @@ async def view(request: Request) -> Response:
     b = _name(request.query_params.get("b"), "b")
     ref = await _ref(request)
     body = await service.coding.run(service.view, ref, a, b)
+    if not await sees(request, clip_name(request)):
+        body = _blinded(request, body)
     return JSONResponse(body, headers=NO_STORE)
+
+
+def _blinded(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+    """The view as a blinded coder may read it: no hidden phase attribute in either coder's
+    annotations or in the disagreements, no clip's name or path."""
+    tool = tool_of(request)
+    blinding = tool.blinding
+    if "annotations" in body:
+        body["annotations"] = {
+            side: [x for x in rows if not blinding.hides(x)]
+            for side, rows in body["annotations"].items()
+        }
+        body["disagreements"] = [d for d in body["disagreements"] if d["tier"] != ATTRIBUTES_TIER]
+    scrubbed: dict[str, Any] = blinding.scrub_json(body, tool.project.clips, tool.project.root)
+    return scrubbed
 
 
 async def take(request: Request) -> Response:

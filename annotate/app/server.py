@@ -33,14 +33,22 @@ from annotate.app import (
     routes_consensus,
     routes_import,
     routes_keys,
+    routes_project,
     routes_undo,
 )
+from annotate.app.blinding import Blinding
 from annotate.app.bodies import BadRequestError
 from annotate.app.coding import CodingService, NotYoursError, StaleRevisionError
 from annotate.app.guard import Guard, is_loopback
 from annotate.app.project import NotInProjectError, open_project
 from annotate.app.tool import Tool
 from annotate.coding.care_index import load_care_index
+from annotate.coding.clip_aliases import (
+    alias_secret,
+    blinding_setting,
+    hidden_attributes,
+    set_blinding,
+)
 from annotate.coding.scheme_files import find_scheme
 from annotate.errors import AnnotateError, OutputError
 
@@ -79,12 +87,18 @@ def _printable(message: str) -> str:
     return message.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _said(request: Request, message: str) -> str:
+    """The message as the coder may read it (blinded: no clip's name or path in it)."""
+    tool: Tool = request.app.state.tool
+    return tool.blinding.scrub(_printable(message), tool.project.clips, tool.project.root)
+
+
 def _error(request: Request, exc: Exception) -> Response:
     """One JSON shape for every refusal: {"error": message[, "revision": current]}."""
     if isinstance(exc, BadRequestError):
-        return JSONResponse({"error": _printable(exc.message)}, status_code=exc.status)
+        return JSONResponse({"error": _said(request, exc.message)}, status_code=exc.status)
     status = next(code for kind, code in _STATUS if isinstance(exc, kind))
-    body: dict[str, object] = {"error": _printable(getattr(exc, "message", str(exc)))}
+    body: dict[str, object] = {"error": _said(request, getattr(exc, "message", str(exc)))}
     if isinstance(exc, StaleRevisionError):
         body["revision"] = exc.current
     return JSONResponse(body, status_code=status)
@@ -100,6 +114,7 @@ def create_app(tool: Tool, *, loopback: bool = True) -> Starlette:
             *routes_keys.ROUTES,
             *routes_undo.ROUTES,
             *routes_import.ROUTES,
+            *routes_project.ROUTES,
             Mount("/static", StaticFiles(directory=routes_clips.STATIC), name="static"),
         ],
         middleware=[Middleware(Guard, token=tool.token, loopback=loopback)],
@@ -116,9 +131,11 @@ def open_tool(
     scheme: str = DEFAULT_SCHEME,
     db: Path | None = None,
     token: str | None = None,
+    blind: bool | None = None,
 ) -> Tool:
     """Open a clip or a folder of clips for a coder: project, scheme, CARE-Index, the store
-    (with a rotating backup first).
+    (with a rotating backup first). `blind` turns blinded coding on or off for the project
+    (stored as its setting); None keeps the project's setting.
 
     Raises:
         AnnotateError: no such clip or folder, unknown scheme, a store that cannot be opened.
@@ -128,7 +145,13 @@ def open_tool(
     project = open_project(target, db)
     chosen = find_scheme(scheme)
     coding = CodingService(project.database, chosen, load_care_index(), coder.strip())
-    return Tool(project=project, coding=coding, token=token)
+    if blind is not None:
+        coding.call(coding.on_store, set_blinding, blind)
+    blinding = Blinding()
+    if coding.call(coding.on_store, blinding_setting):
+        secret = coding.call(coding.on_store, alias_secret)
+        blinding = Blinding(True, secret, hidden_attributes(chosen))
+    return Tool(project=project, coding=coding, token=token, blinding=blinding)
 
 
 def token_for(host: str, token: str | None) -> str | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotate.app.blinding import Blinding
 from annotate.app.clip_media import Playability, frame_times, playability, proxy_path
 from annotate.app.coding import CodingService
 from annotate.app.consensus import ConsensusSetup
@@ -38,6 +39,7 @@ class Tool:
         jobs: feature extraction and proxies in the background.
         token: the token requests must carry (None: loopback without --token).
         consensus: the consensus view's settings (`annotate code --consensus A,B`).
+        blinding: whether clips show by alias, with the phase hidden (annotate.app.blinding).
     """
 
     project: Project
@@ -45,6 +47,7 @@ class Tool:
     jobs: Jobs = field(default_factory=Jobs)
     token: str | None = None
     consensus: ConsensusSetup | None = None
+    blinding: Blinding = field(default_factory=Blinding)
     _times: dict[str, list[float]] = field(default_factory=dict, repr=False)
     _playable: dict[str, Playability] = field(default_factory=dict, repr=False)
     _features: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)

@@ -12,8 +12,10 @@ per change): the key is unique in the store, so a change sent again after a cras
 already stored instead of being stored twice (`batch_of_change`).
 
 Schema versions: 1 (the first), 2 (batches.change_key; indexes on the clip and coder of each
-change, so finding a clip's latest change reads an index instead of the whole history). A store
-of version 1 is migrated in place when opened, in one transaction.
+change, so finding a clip's latest change reads an index instead of the whole history), 3
+(clip_done: a coder's mark that a clip is coded, with history; annotate.coding.clip_status). A
+store of an older version is migrated in place when opened, one step at a time, each in one
+transaction.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from typing import Any
 
 from annotate.errors import StoreError
 
-SCHEMA_VERSION = "2"
-HISTORY_TABLES = ("annotations", "care_scores", "clip_roles")
+SCHEMA_VERSION = "3"
+HISTORY_TABLES = ("annotations", "care_scores", "clip_roles", "clip_done")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -93,6 +95,14 @@ _TO_VERSION_2 = (
     "CREATE INDEX changes_by_owner_before ON changes "
     "(json_extract(before, '$.clip_id'), json_extract(before, '$.coder'), batch_id)",
 )
+# Version 2 -> 3: a coder's "done" mark per clip (one row per clip and coder, kept with history).
+_TO_VERSION_3 = (
+    "CREATE TABLE clip_done ("
+    "id INTEGER PRIMARY KEY AUTOINCREMENT, clip_id INTEGER NOT NULL REFERENCES clips (id), "
+    "coder TEXT NOT NULL, done INTEGER NOT NULL CHECK (done IN (0, 1)), "
+    "created TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (clip_id, coder))",
+)
+_MIGRATIONS = {"1": ("2", _TO_VERSION_2), "2": ("3", _TO_VERSION_3)}
 
 
 def utc_now() -> str:
@@ -140,20 +150,21 @@ def _version(conn: sqlite3.Connection) -> str:
 
 
 def _migrate(conn: sqlite3.Connection) -> str:
-    """Bring a store of an older schema version up to this one (in one transaction); returns the
-    version the store has now."""
-    if _version(conn) != "1":
-        return _version(conn)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if _version(conn) == "1":  # not migrated by another process meanwhile
-            for statement in _TO_VERSION_2:
-                conn.execute(statement)
-            conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    """Bring a store of an older schema version up to this one (each step in one transaction);
+    returns the version the store has now."""
+    while _version(conn) in _MIGRATIONS:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            start = _version(conn)  # another process may have migrated meanwhile
+            if start in _MIGRATIONS:
+                target, statements = _MIGRATIONS[start]
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (target,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
     return _version(conn)
 
 

@@ -59,16 +59,27 @@ def code_command(
             "recorded as --coder (default: consensus).",
         ),
     ] = None,
+    blind: Annotated[
+        bool | None,
+        typer.Option(
+            "--blind/--no-blind",
+            help="Blinded coding: clips by neutral aliases, names and phase hidden until done; "
+            "kept as the project's setting (default: the project's setting).",
+        ),
+    ] = None,
 ) -> None:
     """Code a clip in the browser: video with face overlays, timelines, keys, CARE-Index sheet."""
     setup = consensus_setup(consensus, current_user()) if consensus is not None else None
     who = coder or (CONSENSUS_CODER if setup else current_user())
-    tool = open_tool(target, coder=who, scheme=scheme, db=db, token=token_for(host, token))
+    tool = open_tool(
+        target, coder=who, scheme=scheme, db=db, token=token_for(host, token), blind=blind
+    )
     tool.consensus = setup
     project = tool.project
     typer.echo(
         f"annotate code: {len(project.clips)} clip(s) in {project.root}, coder {who}, "
-        f"scheme {tool.coding.scheme.id}, store {tool.coding.path}",
+        f"scheme {tool.coding.scheme.id}, store {tool.coding.path}"
+        + (", blinded (clips by alias)" if tool.blinding.enabled else ""),
         err=True,
     )
     serve(

@@ -150,7 +150,7 @@ def test_a_change_key_is_stored_once(tmp_path: Path) -> None:
 
 def test_a_version_1_store_is_migrated_and_keeps_its_annotations(tmp_path: Path) -> None:
     # a store as annotate made it before change keys (schema version 1)
-    from annotate.coding.store_db import _SCHEMA
+    from annotate.coding.store_db import _SCHEMA, SCHEMA_VERSION
 
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as conn:
@@ -179,7 +179,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_annotations(tmp_path: Path)
         version = store.conn.execute(
             "SELECT value FROM meta WHERE key='schema_version'"
         ).fetchone()[0]
-        assert version == "2"
+        assert version == SCHEMA_VERSION
         assert [s.annotation.code for s in store.annotations()] == ["kisses"]
         assert store.conn.execute(_REVISION, {"clip": 1, "coder": "ana"}).fetchone()[0] == 1
         assert store.change("never-stored-key") is None

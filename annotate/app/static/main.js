@@ -14,6 +14,7 @@ import { Keymap, wireKeymap } from "./keymap.js";
 import { Overlay } from "./overlay.js";
 import { Panel } from "./panel.js";
 import { Player } from "./player.js";
+import { showProject, wireClipStatus } from "./project_view.js";
 import { Shuttle } from "./shuttle.js";
 import { Timeline } from "./timeline.js";
 import { showStatus, watchJobs } from "./status.js";
@@ -48,29 +49,15 @@ async function main() {
 }
 
 function chooseClip(session) {
-  $("chooser").hidden = false;
-  $("chooser-list").replaceChildren(
-    ...session.clips.map((name) =>
-      el(
-        "li",
-        {},
-        el(
-          "a",
-          {
-            href: `#clip=${encodeURIComponent(name)}`,
-            onclick: () => setTimeout(() => location.reload()),
-          },
-          name,
-        ),
-      ),
-    ),
-  );
+  showProject(session);
 }
 
 async function openClip(session, name) {
   $("chooser").hidden = true;
   $("clip-name").textContent = name;
   const clip = await get(`/api/clip${clipQuery(name)}`);
+  $("clip-name").textContent = clip.title || name;
+  document.title = `annotate · ${clip.title || name}`;
   const video = $("video");
   const player = new Player(video, clip);
   const annotations = new Annotations(name, session.coder);
@@ -102,6 +89,7 @@ async function openClip(session, name) {
   wireSaving(ui);
   wireControls(ui);
   wireOtherCoder(ui);
+  wireClipStatus(ui, notify);
   showRoles(clip.roles);
   const keymap = new Keymap(session.scheme);
   const shuttle = new Shuttle(player, (state) => {
