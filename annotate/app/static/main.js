@@ -13,6 +13,8 @@ import { Panel } from "./panel.js";
 import { Player } from "./player.js";
 import { Timeline } from "./timeline.js";
 import { showStatus, watchJobs } from "./status.js";
+import { AnnotationTable } from "./table.js";
+import { TimelineDrag } from "./drag.js";
 
 const $ = (id) => document.getElementById(id);
 const SAVE_TEXT = {
@@ -79,6 +81,14 @@ async function openClip(session, name) {
   );
   const care = new CareSheet($("care"), { config: session.care, annotations, clip: name });
   const attributes = new ClipAttributes($("attributes"), { scheme: session.scheme, annotations });
+  const table = new AnnotationTable($("table"), {
+    annotations,
+    actions,
+    player,
+    other: () => timeline.other,
+    showTab,
+  });
+  timeline.onPress = new TimelineDrag(timeline, { annotations, actions, player, notify }).press;
   const ui = {
     session,
     clip,
@@ -92,6 +102,7 @@ async function openClip(session, name) {
     panel,
     care,
     attributes,
+    table,
   };
   window.annotateDebug = ui;
 
@@ -103,9 +114,10 @@ async function openClip(session, name) {
   $("help").replaceChildren(keyboard.help());
   $("code-bar").replaceChildren(...keyboard.codeBar((tier, code) => actions.codeKey(tier, code)));
 
-  actions.onSelect = () => {
+  actions.onSelect = (item) => {
     panel.render();
     timeline.draw();
+    table.followSelection(item);
   };
   timeline.onSeek = (t) => {
     actions.select(null);
@@ -223,7 +235,7 @@ function wireSaving({ annotations, actions, panel, timeline, care, attributes })
   refresh();
 }
 
-function wireOtherCoder({ session, clip, name, timeline }) {
+function wireOtherCoder({ session, clip, name, timeline, table }) {
   const select = $("other-coder");
   const others = clip.coders.filter((c) => c !== session.coder);
   select.replaceChildren(
@@ -231,9 +243,13 @@ function wireOtherCoder({ session, clip, name, timeline }) {
     ...others.map((c) => el("option", { value: c }, c)),
   );
   select.addEventListener("change", async () => {
-    if (!select.value) return timeline.setOther(null, []);
+    if (!select.value) {
+      timeline.setOther(null, []);
+      return table.render();
+    }
     const data = await get(`/api/clip/annotations${clipQuery(name, { coder: select.value })}`);
     timeline.setOther(select.value, data.annotations);
+    table.render();
   });
 }
 
