@@ -160,7 +160,10 @@ export class TimelineDrag {
     if (d.edge === "end") {
       const { high } = this.room(item.tier, before.start_s, before.end_s, item);
       const low = this.player.frameTime(this.player.frameAt(before.start_s) + 1);
-      return { start_s: before.start_s, end_s: clamp(frame(before.end_s + dt), Math.min(low, high), high) };
+      return {
+        start_s: before.start_s,
+        end_s: clamp(frame(before.end_s + dt), Math.min(low, high), high),
+      };
     }
     const from = frame(d.t0);
     const { low, high } = this.room(d.row.tier, from, from, null);
@@ -230,8 +233,15 @@ export class TimelineDrag {
     if (!this.actions.isState(item)) {
       const twin = this.annotations
         .list()
-        .find((a) => a !== item && a.tier === item.tier && a.code === item.code && a.start_s === where.start_s);
-      if (twin) return this.notify(`${item.code} is coded at ${formatTime(where.start_s)} already`, "warn");
+        .find(
+          (a) =>
+            a !== item &&
+            a.tier === item.tier &&
+            a.code === item.code &&
+            a.start_s === where.start_s,
+        );
+      if (twin)
+        return this.notify(`${item.code} is coded at ${formatTime(where.start_s)} already`, "warn");
     }
     this.annotations.action(() => this.annotations.update(item, changes));
     this.actions.select(item);
@@ -256,7 +266,10 @@ export class TimelineDrag {
     if (answer === null) return null;
     const low = answer.trim().toLowerCase();
     const code = states.find(
-      (c) => c.name.toLowerCase() === low || (c.label || "").toLowerCase() === low || c.key === answer.trim(),
+      (c) =>
+        c.name.toLowerCase() === low ||
+        (c.label || "").toLowerCase() === low ||
+        c.key === answer.trim(),
     );
     if (!code) {
       this.notify(`'${answer.trim()}' is not a state code of ${tierName}: nothing made`, "warn");
@@ -275,7 +288,10 @@ export class TimelineDrag {
     }
     const blocking = this.actions.clash(tierName, where.start_s, where.end_s);
     if (blocking)
-      return this.notify(`it would overlap ${blocking.code}; states on ${tierName} are exclusive`, "warn");
+      return this.notify(
+        `it would overlap ${blocking.code}; states on ${tierName} are exclusive`,
+        "warn",
+      );
     let made = null;
     this.annotations.action(() => {
       made = this.annotations.add({ tier: tierName, code, ...where, open: false });

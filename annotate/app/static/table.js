@@ -76,7 +76,10 @@ export class AnnotationTable {
     this.shown = [];
     this.rowOf = new Map();
     this.build();
-    annotations.addEventListener("change", () => this.render());
+    this.built = new WeakMap(); // annotation -> {sig, tr}: rows drawn again only when changed
+    this.scheduled = 0;
+    // Changes come in bursts (the edit, then its save): drawn once, on the next frame.
+    annotations.addEventListener("change", () => this.schedule());
     // Drawn while its tab is shown only; shown again: drawn, and the row at the playhead found.
     const pane = root.closest(".pane");
     if (pane)
@@ -146,7 +149,8 @@ export class AnnotationTable {
   enter() {
     if (this.editing) return;
     if (!this.cursor.row || !this.isShown(this.cursor.row))
-      this.cursor.row = this.current && this.isShown(this.current) ? this.current : this.dataRows()[0] || SORT_ROW;
+      this.cursor.row =
+        this.current && this.isShown(this.current) ? this.current : this.dataRows()[0] || SORT_ROW;
     this.paintCursor();
   }
 
@@ -189,7 +193,11 @@ export class AnnotationTable {
     for (const [col, wanted] of Object.entries(this.filters)) {
       if (!wanted) continue;
       const value = this.text(item, col).toLowerCase();
-      const alternatives = wanted.toLowerCase().split(",").map((w) => w.trim()).filter(Boolean);
+      const alternatives = wanted
+        .toLowerCase()
+        .split(",")
+        .map((w) => w.trim())
+        .filter(Boolean);
       if (!alternatives.some((w) => value === w || (!this.exact(col, w) && value.includes(w))))
         return false;
     }
@@ -224,7 +232,17 @@ export class AnnotationTable {
 
   // --- drawing ------------------------------------------------------------------------------
 
+  schedule() {
+    if (this.scheduled) return;
+    this.scheduled = requestAnimationFrame(() => {
+      this.scheduled = 0;
+      this.render();
+    });
+  }
+
   render() {
+    cancelAnimationFrame(this.scheduled);
+    this.scheduled = 0;
     if (this.editing || !this.visible) {
       this.dirty = true;
       return;
@@ -242,7 +260,10 @@ export class AnnotationTable {
           el(
             "th",
             {
-              dataset: { col: c.id, ...(this.sort.col === c.id ? { sort: this.sort.dir > 0 ? "asc" : "desc" } : {}) },
+              dataset: {
+                col: c.id,
+                ...(this.sort.col === c.id ? { sort: this.sort.dir > 0 ? "asc" : "desc" } : {}),
+              },
               title: `sort by ${c.label} (Enter)`,
             },
             c.label + arrow(c),
@@ -255,40 +276,69 @@ export class AnnotationTable {
         COLUMNS.map((c) =>
           el(
             "td",
-            { dataset: { col: c.id }, class: c.filter ? "can-filter" : "", title: c.filter ? `filter by ${c.label} (Enter)` : "" },
+            {
+              dataset: { col: c.id },
+              class: c.filter ? "can-filter" : "",
+              title: c.filter ? `filter by ${c.label} (Enter)` : "",
+            },
             c.filter ? this.filters[c.id] || "·" : "",
           ),
         ),
       ),
     );
     this.rowOf = new Map();
-    this.body.replaceChildren(
-      ...this.shown.map((item) => {
-        const readonly = !this.isOwn(item);
-        const tr = el(
-          "tr",
-          {
-            class: `${readonly ? "readonly" : ""} ${item.pending ? "pending" : ""}`,
-            dataset: {
-              tier: item.tier,
-              code: item.code,
-              start: item.start_s,
-              end: item.end_s,
-              coder: this.coderOf(item),
-              readonly: readonly ? "1" : "0",
-              saved: item.pending ? "0" : "1",
-            },
-          },
-          COLUMNS.map((c) => this.cell(item, c)),
-        );
-        this.rowOf.set(item, tr);
-        return tr;
-      }),
-    );
-    if (this.cursor.row && !this.isShown(this.cursor.row)) this.cursor.row = this.shown[0] || SORT_ROW;
+    const trs = this.shown.map((item) => {
+      const tr = this.rowElement(item);
+      this.rowOf.set(item, tr);
+      return tr;
+    });
+    this.placeRows(trs);
+    if (this.cursor.row && !this.isShown(this.cursor.row))
+      this.cursor.row = this.shown[0] || SORT_ROW;
     if (this.current && !this.rowOf.has(this.current)) this.current = null;
-    this.paintCurrent(this.current);
-    this.paintCursor();
+    this.paintCurrent(this.current, false);
+    this.paintCursor(false);
+  }
+
+  // An annotation's row: the one drawn before while nothing shown in it changed.
+  rowElement(item) {
+    const readonly = !this.isOwn(item);
+    const open = this.actions.isOpen(item);
+    const sig = [item.start_s, item.end_s, item.tier, item.code, item.value, item.note, open]
+      .concat([item.pending ? 1 : 0, readonly, this.coderOf(item)])
+      .join("\u0001");
+    const known = this.built.get(item);
+    if (known && known.sig === sig) return known.tr;
+    const tr = el(
+      "tr",
+      {
+        class: `${readonly ? "readonly" : ""} ${item.pending ? "pending" : ""}`,
+        dataset: {
+          tier: item.tier,
+          code: item.code,
+          start: item.start_s,
+          end: item.end_s,
+          coder: this.coderOf(item),
+          readonly: readonly ? "1" : "0",
+          saved: item.pending ? "0" : "1",
+        },
+      },
+      COLUMNS.map((c) => this.cell(item, c)),
+    );
+    this.built.set(item, { sig, tr });
+    return tr;
+  }
+
+  // The rows into the table body: in place where only some rows were drawn again (an edit, a
+  // save), all at once when the order or the number of rows changed.
+  placeRows(trs) {
+    const now = this.body.children;
+    const inPlace =
+      now.length === trs.length && trs.every((tr, i) => now[i] === tr || !tr.isConnected);
+    if (!inPlace) return this.body.replaceChildren(...trs);
+    trs.forEach((tr, i) => {
+      if (now[i] !== tr) now[i].replaceWith(tr);
+    });
   }
 
   cell(item, column) {
@@ -309,23 +359,23 @@ export class AnnotationTable {
     return this.rowOf.get(row)?.querySelector(`td[data-col="${id}"]`);
   }
 
-  paintCursor() {
+  paintCursor(scroll = true) {
     for (const old of this.table.querySelectorAll(".cursor")) old.classList.remove("cursor");
-    if (!this.cursor.row || document.activeElement !== this.grid && !this.editing) return;
+    if (!this.cursor.row || (document.activeElement !== this.grid && !this.editing)) return;
     const cell = this.cellAt(this.cursor.row, this.cursor.col);
     if (!cell) return;
     cell.classList.add("cursor");
-    cell.scrollIntoView({ block: "nearest", inline: "nearest" });
+    if (scroll) cell.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
-  paintCurrent(item) {
+  paintCurrent(item, scroll = true) {
     for (const old of this.body.querySelectorAll("tr.current")) old.classList.remove("current");
     for (const old of this.body.querySelectorAll("tr.selected")) old.classList.remove("selected");
     this.current = item;
     const tr = item && this.rowOf.get(item);
     if (tr) {
       tr.classList.add("current");
-      if (document.activeElement !== this.grid) tr.scrollIntoView({ block: "nearest" });
+      if (scroll && document.activeElement !== this.grid) tr.scrollIntoView({ block: "nearest" });
     }
     const chosen = this.actions.selected && this.rowOf.get(this.actions.selected);
     chosen?.classList.add("selected");
@@ -335,7 +385,8 @@ export class AnnotationTable {
 
   covers(item, t) {
     const slack = 1e-6;
-    if (!this.actions.isState(item)) return this.player.frameAt(item.start_s) === this.player.frameAt(t);
+    if (!this.actions.isState(item))
+      return this.player.frameAt(item.start_s) === this.player.frameAt(t);
     const end = this.actions.isOpen(item) ? Infinity : item.end_s;
     return item.start_s - slack <= t && t < Math.max(end, item.start_s + slack);
   }
@@ -483,13 +534,17 @@ export class AnnotationTable {
       return this.startEdit(row, col, this.filters[column.id]);
     }
     if (!row) return;
-    if (!this.isOwn(row))
-      return this.say(`${this.coderOf(row)}'s annotations are read-only here`);
+    if (!this.isOwn(row)) return this.say(`${this.coderOf(row)}'s annotations are read-only here`);
     if (!column.editable)
-      return this.say(`the ${column.id} is not edited here (delete the annotation and code it again)`);
+      return this.say(
+        `the ${column.id} is not edited here (delete the annotation and code it again)`,
+      );
     if (column.id === "offset" && !this.actions.isState(row))
       return this.say(`${row.code} is a point: it has no offset`);
-    const initial = column.id === "onset" || column.id === "offset" ? this.text(row, column.id).replace("(open)", "") : this.text(row, column.id);
+    const initial =
+      column.id === "onset" || column.id === "offset"
+        ? this.text(row, column.id).replace("(open)", "")
+        : this.text(row, column.id);
     this.startEdit(row, col, initial);
   }
 
@@ -504,6 +559,7 @@ export class AnnotationTable {
       maxlength: COLUMNS[col].id === "note" ? NOTE_MAX : 200,
     });
     this.editing = { row, col, input, cell };
+    if (row !== FILTER_ROW) this.built.delete(row); // its cell holds the field now: drawn anew
     input.addEventListener("keydown", (event) => this.editKey(event));
     input.addEventListener("blur", () => this.commit(0));
     cell.replaceChildren(input);
@@ -567,14 +623,20 @@ export class AnnotationTable {
 
   frameFrom(text, what) {
     const target = parseFrameOrTime(text);
-    if (!target) return { error: `cannot read '${text.trim()}' as the ${what}: give a frame number (120) or m:ss.fff` };
+    if (!target)
+      return {
+        error: `cannot read '${text.trim()}' as the ${what}: give a frame number (120) or m:ss.fff`,
+      };
     const last = this.player.frameCount - 1;
     if (target.frame !== undefined) {
-      if (target.frame > last) return { error: `frame ${target.frame} is not in this clip (0-${last})` };
+      if (target.frame > last)
+        return { error: `frame ${target.frame} is not in this clip (0-${last})` };
       return { frame: target.frame };
     }
     if (target.seconds > this.player.duration + 1e-6)
-      return { error: `${formatTime(target.seconds)} is after the clip's end (${formatTime(this.player.duration)})` };
+      return {
+        error: `${formatTime(target.seconds)} is after the clip's end (${formatTime(this.player.duration)})`,
+      };
     return { frame: this.player.frameAt(target.seconds) };
   }
 
@@ -594,12 +656,16 @@ export class AnnotationTable {
       if (col === "onset") {
         if (!state || open) changes = { start_s: t, end_s: t };
         else if (t > item.end_s)
-          return { error: `onset ${this.at(found.frame)} is after the offset ${this.at(this.player.frameAt(item.end_s))}` };
+          return {
+            error: `onset ${this.at(found.frame)} is after the offset ${this.at(this.player.frameAt(item.end_s))}`,
+          };
         else changes = { start_s: t };
       } else {
         if (!state) return { error: `${item.code} is a point: it has no offset` };
         if (t < item.start_s)
-          return { error: `offset ${this.at(found.frame)} is before the onset ${this.at(this.player.frameAt(item.start_s))}` };
+          return {
+            error: `offset ${this.at(found.frame)} is before the onset ${this.at(this.player.frameAt(item.start_s))}`,
+          };
         changes = open ? { end_s: t, open: false } : { end_s: t };
       }
       const start = changes.start_s ?? item.start_s;
@@ -607,9 +673,16 @@ export class AnnotationTable {
       if (state) {
         const blocking = this.actions.clash(item.tier, start, end, item);
         if (blocking)
-          return { error: `${item.code} would overlap ${blocking.code} at ${formatTime(blocking.start_s)}; states on ${item.tier} are exclusive` };
+          return {
+            error: `${item.code} would overlap ${blocking.code} at ${formatTime(blocking.start_s)}; states on ${item.tier} are exclusive`,
+          };
       } else {
-        const twin = this.annotations.list().find((a) => a !== item && a.tier === item.tier && a.code === item.code && a.start_s === start);
+        const twin = this.annotations
+          .list()
+          .find(
+            (a) =>
+              a !== item && a.tier === item.tier && a.code === item.code && a.start_s === start,
+          );
         if (twin) return { error: `${item.code} is coded at ${formatTime(start)} already` };
       }
       return { changes };
@@ -618,7 +691,10 @@ export class AnnotationTable {
     if (col === "code") {
       const wanted = text.trim();
       const low = wanted.toLowerCase();
-      const code = tier?.codes.find((c) => c.name.toLowerCase() === low || (c.label || "").toLowerCase() === low || c.key === wanted);
+      const code = tier?.codes.find(
+        (c) =>
+          c.name.toLowerCase() === low || (c.label || "").toLowerCase() === low || c.key === wanted,
+      );
       if (!code) {
         const known = (tier?.codes || []).map((c) => c.name).join(", ");
         return { error: `'${wanted}' is not a code of tier ${item.tier} (codes: ${known})` };
@@ -634,7 +710,9 @@ export class AnnotationTable {
       if (code.type === "state") {
         const blocking = this.actions.clash(item.tier, item.start_s, item.end_s, item);
         if (blocking && !this.actions.isState(item))
-          return { error: `${code.name} would overlap ${blocking.code}; states on ${item.tier} are exclusive` };
+          return {
+            error: `${code.name} would overlap ${blocking.code}; states on ${item.tier} are exclusive`,
+          };
       }
       return { changes };
     }
