@@ -13,7 +13,7 @@ import { Panel } from "./panel.js";
 import { Player } from "./player.js";
 import { Timeline } from "./timeline.js";
 import { showStatus, watchJobs } from "./status.js";
-import { AnnotationTable } from "./table.js";
+import { AnnotationTable, tableHelp } from "./table.js";
 import { TimelineDrag } from "./drag.js";
 
 const $ = (id) => document.getElementById(id);
@@ -112,6 +112,7 @@ async function openClip(session, name) {
   showRoles(clip.roles);
   const keyboard = new Keyboard(session.scheme, keyHandlers(ui));
   $("help").replaceChildren(keyboard.help());
+  $("help").append(tableHelp());
   $("code-bar").replaceChildren(...keyboard.codeBar((tier, code) => actions.codeKey(tier, code)));
 
   actions.onSelect = (item) => {

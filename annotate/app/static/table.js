@@ -730,3 +730,26 @@ export class AnnotationTable {
     return { error: `the ${col} is not edited here` };
   }
 }
+
+// The table's and the timeline mouse's keys, for the help (?).
+export function tableHelp() {
+  const rows = [
+    ["Shift+E", "the annotation table (Table tab), keyboard in it"],
+    ["arrows, PageUp / PageDown", "table: move between cells (a row reached is selected)"],
+    ["Enter", "table: edit the cell / save it; on the header: sort; on the filter row: filter"],
+    ["Escape", "table: cancel the edit; again: back to coding"],
+    ["Tab / Shift+Tab", "table: save and move on"],
+    ["drag on a lane", "timeline: move a state's start or end, or a point; make a state"],
+    ["Shift at release", "timeline: ask the code of the state made"],
+  ];
+  return el(
+    "div",
+    {},
+    el("h3", {}, "Table and mouse"),
+    el(
+      "table",
+      {},
+      rows.map(([key, what]) => el("tr", {}, el("td", { class: "key" }, key), el("td", {}, what))),
+    ),
+  );
+}
