@@ -530,17 +530,19 @@ export class AnnotationTable {
       return;
     }
     if (row === FILTER_ROW) {
-      if (!column.filter) return this.say(`the table filters by tier, code and coder`);
+      if (!column.filter) return this.say(`the table filters by tier, code and coder`, "bad");
       return this.startEdit(row, col, this.filters[column.id]);
     }
     if (!row) return;
-    if (!this.isOwn(row)) return this.say(`${this.coderOf(row)}'s annotations are read-only here`);
+    if (!this.isOwn(row))
+      return this.say(`${this.coderOf(row)}'s annotations are read-only here`, "bad");
     if (!column.editable)
       return this.say(
         `the ${column.id} is not edited here (delete the annotation and code it again)`,
+        "bad",
       );
     if (column.id === "offset" && !this.actions.isState(row))
-      return this.say(`${row.code} is a point: it has no offset`);
+      return this.say(`${row.code} is a point: it has no offset`, "bad");
     const initial =
       column.id === "onset" || column.id === "offset"
         ? this.text(row, column.id).replace("(open)", "")
