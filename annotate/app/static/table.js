@@ -601,7 +601,7 @@ export class AnnotationTable {
     if (row === FILTER_ROW) {
       this.filters[column.id] = text.trim();
       this.say("");
-    } else if (!row.removed) {
+    } else if (!row.removed && this.isOwn(row)) {
       const answer = this.changesFor(row, column.id, text);
       if (answer.error) this.say(answer.error, "bad");
       else {
