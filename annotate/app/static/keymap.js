@@ -400,13 +400,14 @@ export class KeysDialog {
   }
 }
 
-// The page's part: the dialog, the code bar and help kept in step with the keys.
-export function wireKeymap({ keymap, keyboard, onCode, codeBar, help, dialog, opener }) {
+// The page's part: the dialog, the code bar and help kept in step with the keys (`more`: the
+// help of other parts of the page, e.g. the annotation table's keys, shown after it).
+export function wireKeymap({ keymap, keyboard, onCode, codeBar, help, dialog, opener, more = [] }) {
   const keys = new KeysDialog(dialog, keymap);
   const show = () => {
     keyboard.codes = keymap.codes;
     codeBar.replaceChildren(...keyboard.codeBar(onCode));
-    help.replaceChildren(keymap.help());
+    help.replaceChildren(keymap.help(), ...more.map((part) => part()));
   };
   keymap.addEventListener("change", show);
   opener.addEventListener("click", () => {

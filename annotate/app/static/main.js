@@ -18,6 +18,8 @@ import { showProject, wireClipStatus } from "./project_view.js";
 import { Shuttle } from "./shuttle.js";
 import { Timeline } from "./timeline.js";
 import { showStatus, watchJobs } from "./status.js";
+import { AnnotationTable, tableHelp } from "./table.js";
+import { TimelineDrag } from "./drag.js";
 
 const $ = (id) => document.getElementById(id);
 const SAVE_TEXT = {
@@ -70,6 +72,14 @@ async function openClip(session, name) {
   );
   const care = new CareSheet($("care"), { config: session.care, annotations, clip: name });
   const attributes = new ClipAttributes($("attributes"), { scheme: session.scheme, annotations });
+  const table = new AnnotationTable($("table"), {
+    annotations,
+    actions,
+    player,
+    other: () => timeline.other,
+    showTab,
+  });
+  timeline.onPress = new TimelineDrag(timeline, { annotations, actions, player, notify }).press;
   const ui = {
     session,
     clip,
@@ -83,6 +93,7 @@ async function openClip(session, name) {
     panel,
     care,
     attributes,
+    table,
   };
   window.annotateDebug = ui;
 
@@ -99,7 +110,7 @@ async function openClip(session, name) {
   const keyboard = new Keyboard(session.scheme, handlers, keymap);
   const onCode = (tier, code) => actions.codeKey(tier, code);
   const [codeBar, help, dialog, opener] = ["code-bar", "help", "keys-dialog", "keys-open"].map($);
-  wireKeymap({ keymap, keyboard, onCode, codeBar, help, dialog, opener });
+  wireKeymap({ keymap, keyboard, onCode, codeBar, help, dialog, opener, more: [tableHelp] });
   new Importer($("imports"), {
     clip: name,
     coder: session.coder,
@@ -108,9 +119,10 @@ async function openClip(session, name) {
     onOtherCoder: (coder) => addOtherCoder(coder),
   });
 
-  actions.onSelect = () => {
+  actions.onSelect = (item) => {
     panel.render();
     timeline.draw();
+    table.followSelection(item);
   };
   timeline.onSeek = (t) => {
     actions.select(null);
@@ -229,7 +241,7 @@ function wireSaving({ annotations, actions, panel, timeline, care, attributes })
   refresh();
 }
 
-function wireOtherCoder({ session, clip, name, timeline }) {
+function wireOtherCoder({ session, clip, name, timeline, table }) {
   const select = $("other-coder");
   const others = clip.coders.filter((c) => c !== session.coder);
   select.replaceChildren(
@@ -237,9 +249,13 @@ function wireOtherCoder({ session, clip, name, timeline }) {
     ...others.map((c) => el("option", { value: c }, c)),
   );
   select.addEventListener("change", async () => {
-    if (!select.value) return timeline.setOther(null, []);
+    if (!select.value) {
+      timeline.setOther(null, []);
+      return table.render();
+    }
     const data = await get(`/api/clip/annotations${clipQuery(name, { coder: select.value })}`);
     timeline.setOther(select.value, data.annotations);
+    table.render();
   });
 }
 

@@ -30,7 +30,8 @@ export class Timeline {
     this.rows = [];
     this.folded = readFolded();
     this.onSeek = () => {};
-    canvas.addEventListener("mousedown", (event) => this.click(event));
+    this.onPress = () => false; // mouse editing (drag.js): true when it takes the press
+    canvas.addEventListener("mousedown", (event) => this.onPress(event) || this.click(event));
     canvas.addEventListener("wheel", (event) => this.wheel(event), { passive: false });
     new ResizeObserver(() => this.draw()).observe(canvas.parentElement);
     this.layout();
