@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from annotate.app import routes_clips, routes_coding
+from annotate.app import routes_clips, routes_coding, routes_sound
 from annotate.app.bodies import BadRequestError
 from annotate.app.coding import CodingService, NotYoursError, StaleRevisionError
 from annotate.app.guard import Guard, is_loopback
@@ -89,6 +89,7 @@ def create_app(tool: Tool, *, loopback: bool = True) -> Starlette:
         routes=[
             *routes_clips.ROUTES,
             *routes_coding.ROUTES,
+            *routes_sound.ROUTES,
             Mount("/static", StaticFiles(directory=routes_clips.STATIC), name="static"),
         ],
         middleware=[Middleware(Guard, token=tool.token, loopback=loopback)],

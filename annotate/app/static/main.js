@@ -13,6 +13,7 @@ import { Panel } from "./panel.js";
 import { Player } from "./player.js";
 import { Timeline } from "./timeline.js";
 import { showStatus, watchJobs } from "./status.js";
+import { Waveform } from "./waveform.js";
 
 const $ = (id) => document.getElementById(id);
 const SAVE_TEXT = {
@@ -73,6 +74,7 @@ async function openClip(session, name) {
   const actions = new Actions({ annotations, player, scheme: session.scheme, notify });
   const timeline = new Timeline($("timeline"), { scheme: session.scheme, player, actions });
   const overlay = new Overlay($("overlay"), video);
+  const waveform = new Waveform(timeline, name);
   const panel = new Panel(
     { editor: $("editor"), list: $("annotation-list") },
     { actions, annotations, scheme: session.scheme, player },
@@ -92,6 +94,7 @@ async function openClip(session, name) {
     panel,
     care,
     attributes,
+    waveform,
   };
   window.annotateDebug = ui;
 
@@ -122,6 +125,7 @@ async function openClip(session, name) {
   const videoReady = loadVideo(ui);
   const loaded = Promise.all([annotations.load(), care.load()]);
   const features = loadFeatures(ui);
+  waveform.load(); // not waited for: a long recording's sound is read in the background
   await Promise.all([videoReady, loaded, features.first]);
   timeline.fit();
   panel.render();

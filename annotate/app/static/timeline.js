@@ -389,6 +389,10 @@ function episodeColour(kind) {
       visible: "#607d8b",
       looking_at_partner: "#26a69a",
       smile: "#fdd835",
+      vocalisation: "#8d6e63",
+      cry: "#ec407a",
+      overlap: "#90a4ae",
+      singing_hint: "#c0ca33",
     }[kind] || "#9e9e9e"
   );
 }
