@@ -1,4 +1,4 @@
-"""The sound in headless Chromium: the energy lane above the timeline stands up where the
+"""The sound in headless Chromium: the energy lane among the automatic lanes stands up where the
 sample clip's script has voice and lies flat in its silences, the vocal lanes are drawn with
 the automatic lanes, and a clip without sound says "no sound" and still works."""
 
@@ -14,15 +14,21 @@ from tests.app.sound_builders import heard_features
 
 # How many pixels of the energy lane's column at time t are lit (its bar's height).
 LANE_HEIGHT = """(t) => {
-    const { timeline, waveform } = window.annotateDebug;
-    timeline.draw();
+    const tl = window.annotateDebug.timeline;
+    tl.draw(0);
+    const row = tl.rows.find((r) => r.kind === "sound");
     const r = window.devicePixelRatio || 1;
-    const x = Math.round(timeline.xOf(t) * r) + 1;
-    const c = waveform.canvas;
-    const column = c.getContext("2d").getImageData(x, 0, 1, c.height).data;
+    const x = Math.round(tl.xOf(t) * r) + 1;
+    const column = tl.canvas.getContext("2d")
+        .getImageData(x, Math.round(row.y * r), 1, Math.round(row.h * r)).data;
     let lit = 0;
-    for (let y = 0; y < c.height; y++) if (column[4 * y + 1] > 150) lit++;
+    for (let y = 0; 4 * y < column.length; y++) if (column[4 * y + 1] > 150) lit++;
     return lit / r;
+}"""
+SOUND_ROW_Y = """() => {
+    const tl = window.annotateDebug.timeline;
+    const row = tl.rows.find((r) => r.kind === "sound");
+    return row.y + row.h / 2;
 }"""
 
 EPISODE_PIXEL = """([id, t]) => {
@@ -46,13 +52,13 @@ def test_the_energy_lane_and_the_vocal_lanes(browser: Any, tmp_path: Path) -> No
     server = Server(project)
     try:
         page = open_page(browser, server.url, clip="dyad_play.mp4")
-        page.wait_for_selector('#waveform[data-sound="read"]', state="attached")
+        page.wait_for_selector('#sound-note[data-sound="read"]', state="attached")
         voiced = [(a + b) / 2 for a, b in script.voice_intervals()]
         silent = [3.9, 9.6, 15.6]  # between the scripted voices, and after the song
         heights = {t: page.evaluate(LANE_HEIGHT, t) for t in [*voiced, *silent]}
         assert min(heights[t] for t in voiced) >= 10, heights
         assert max(heights[t] for t in silent) <= 3, heights
-        assert page.inner_text("#waveform-note") == ""
+        assert page.inner_text("#sound-note") == ""
         # the vocal lanes among the automatic lanes, drawn where the voices are
         ids = page.evaluate("() => window.annotateDebug.timeline.episodes.map((l) => l.id)")
         for lane in ("vocalisation/mother", "vocalisation/infant", "overlap/dyad"):
@@ -63,9 +69,9 @@ def test_the_energy_lane_and_the_vocal_lanes(browser: Any, tmp_path: Path) -> No
         assert page.evaluate(EPISODE_PIXEL, ["vocalisation/infant", 1.0]) != rgb("#8d6e63")
         assert page.evaluate(EPISODE_PIXEL, ["singing_hint/mother", 12.0]) == rgb("#c0ca33")
         # a click on the energy lane seeks there
-        box = page.locator("#waveform").bounding_box()
+        box = page.locator("#timeline").bounding_box()
         x = page.evaluate("() => window.annotateDebug.timeline.xOf(8.0)")
-        page.mouse.click(box["x"] + x, box["y"] + box["height"] / 2)
+        page.mouse.click(box["x"] + x, box["y"] + page.evaluate(SOUND_ROW_Y))
         page.wait_for_function(
             "() => Math.abs(document.getElementById('video').currentTime - 8.0) < 0.1"
         )
@@ -73,8 +79,8 @@ def test_the_energy_lane_and_the_vocal_lanes(browser: Any, tmp_path: Path) -> No
         page.screenshot(path=str(tmp_path / "sound.png"))
 
         quiet = open_page(browser, server.url, clip="silent.mp4")
-        quiet.wait_for_selector('#waveform[data-sound="none"]', state="attached")
-        assert quiet.inner_text("#waveform-note") == "no sound"
+        quiet.wait_for_selector('#sound-note[data-sound="none"]', state="attached")
+        assert quiet.inner_text("#sound-note") == "no sound"
         assert quiet.evaluate(LANE_HEIGHT, 1.0) == 0
         quiet.keyboard.press("ArrowRight")  # the page works as before
         shows(quiet, "#frame", "frame 1 / 74")

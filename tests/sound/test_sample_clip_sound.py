@@ -87,18 +87,36 @@ def test_the_scripted_turns_overlap_and_song_of_dyad_play(
     assert len(overlaps) == 1 and overlaps[0][0] < 6.0 and overlaps[0][1] > 5.6  # script 5.2-6.2
     (song,) = _found(result, C.SINGING_HINT, "mother")
     assert abs(song[0] - 10.0) < 0.5 and abs(song[1] - 15.0) < 0.5
-    latencies = {
-        round(e.start_s, 1): e.value
+    # the clean turns (an answer after a silence): responder, where the answer starts, latency
+    for responder, answer_s, latency in (
+        ("infant", 2.7, 0.5),
+        ("mother", 4.3, 0.8),
+        ("mother", 8.2, 0.4),
+    ):
+        assert _latency(result, responder, answer_s) == pytest.approx(latency, abs=0.1)
+
+
+def _latency(result: SoundResult, role: str, answer_s: float) -> float | None:
+    """The latency of `role`'s answer that starts near answer_s to the nearest vocalisation before
+    it (an answer also counts as the response to earlier ones within the window)."""
+    found = [
+        e.value
         for e in result.episodes
-        if e.kind == C.VOCAL_RESPONSE and e.role == "infant"
-    }
-    # the infant answers the mother's first phrase after 0.5 s (2.2 -> 2.7)
-    assert any(abs(v - 0.5) <= 0.1 for v in latencies.values() if v is not None), latencies
+        if e.kind == C.VOCAL_RESPONSE
+        and e.role == role
+        and abs(e.end_s - answer_s) < 0.2
+        and e.value is not None
+    ]
+    return min(found) if found else None
 
 
-def test_the_other_adult_of_dyad_cross_is_heard_off_screen(
+def test_the_other_adult_turns_and_overlap_of_dyad_cross(
     heard: dict[str, tuple[Script, SoundResult]],
 ) -> None:
     _, result = heard["dyad_cross"]
     others = _found(result, C.VOCALISATION, OTHER_ADULT)
     assert any(abs(a - 6.0) < 0.2 and abs(b - 7.5) < 0.2 for a, b in others), others
+    assert _latency(result, "infant", 2.4) == pytest.approx(0.4, abs=0.1)
+    assert _latency(result, "mother", 3.6) == pytest.approx(0.4, abs=0.1)
+    (overlap,) = _found(result, C.OVERLAP, "dyad")  # the script's 4.3-5.3
+    assert overlap[0] < 5.0 and overlap[1] > 5.0

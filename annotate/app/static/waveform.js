@@ -1,13 +1,13 @@
-// The clip's sound above the timeline: an energy lane (the level of the sound, step by step,
-// from GET /api/clip/sound), on the timeline's time axis (it follows its zoom and scrolling;
-// a click seeks). A clip without sound says "no sound"; the vocal lanes themselves come with
-// the automatic lanes.
+// The clip's sound on the timeline: an energy lane (the level of the sound, step by step, from
+// GET /api/clip/sound), the first of the automatic lanes; the timeline draws it in its row (on
+// its time axis: zoom, scrolling and a click to seek are the timeline's). A clip without sound
+// says "no sound" in the lane and beside the timeline's tools. The vocal lanes themselves come
+// with the other automatic lanes (GET /api/clip/features).
 
 import { clipQuery, get } from "./api.js";
 
-const HEIGHT = 34;
 const COLOUR = "#8bc34a";
-const BACKGROUND = "#1d2127";
+const TEXT = "#9aa3ad";
 
 export class Waveform {
   constructor(timeline, clipName) {
@@ -16,26 +16,11 @@ export class Waveform {
     this.levels = null; // dB per step
     this.step = 0;
     this.state = "loading";
-    this.box = document.createElement("div");
-    this.box.id = "waveform-box";
-    this.box.style.cssText = "position:relative;line-height:0";
-    this.canvas = document.createElement("canvas");
-    this.canvas.id = "waveform";
-    this.canvas.style.cssText = `display:block;height:${HEIGHT}px`;
+    this.message = "";
     this.note = document.createElement("span");
-    this.note.id = "waveform-note";
-    this.note.style.cssText =
-      "position:absolute;left:180px;top:9px;line-height:16px;font-size:12px;color:#9aa3ad";
-    this.box.append(this.canvas, this.note);
-    const scroll = timeline.canvas.parentElement;
-    scroll.parentElement.insertBefore(this.box, scroll);
-    this.canvas.addEventListener("mousedown", (event) => this.click(event));
-    // drawn after the timeline, on its axis, whenever it is drawn
-    const draw = timeline.draw.bind(timeline);
-    timeline.draw = (...args) => {
-      draw(...args);
-      this.draw();
-    };
+    this.note.id = "sound-note";
+    this.note.dataset.sound = "loading";
+    document.getElementById("timeline-tools")?.append(this.note);
   }
 
   async load() {
@@ -46,15 +31,16 @@ export class Waveform {
         const bytes = Uint8Array.from(atob(answer.levels), (c) => c.charCodeAt(0));
         this.levels = Float32Array.from(bytes, (b) => answer.db_min * (1 - b / 255));
         this.step = answer.step_s;
-        this.note.textContent = "";
-      } else this.note.textContent = answer.message || "no sound";
+        this.scale = range(this.levels);
+      } else this.message = answer.message || "no sound";
     } catch (error) {
       this.state = "unreadable";
-      this.note.textContent = `sound not shown: ${error.message}`;
+      this.message = `sound not shown: ${error.message}`;
     }
-    this.canvas.dataset.sound = this.state;
-    this.scale = this.levels ? range(this.levels) : null;
-    this.draw();
+    this.note.textContent = this.message;
+    this.note.dataset.sound = this.state;
+    this.timeline.sound = this;
+    this.timeline.layout();
   }
 
   // The level (dB) at time t, or null where there is none.
@@ -64,36 +50,20 @@ export class Waveform {
     return k >= 0 && k < this.levels.length ? this.levels[k] : null;
   }
 
-  click(event) {
+  // Draw the lane into the timeline's row (its background is drawn), up to x = right.
+  drawLane(ctx, row, right) {
     const tl = this.timeline;
-    const x = event.clientX - this.canvas.getBoundingClientRect().left;
-    if (x < tl.xOf(tl.view.start) || !tl.view.pxPerSec) return;
-    tl.onSeek(Math.min(Math.max(tl.timeAt(x), 0), tl.player.duration));
-  }
-
-  draw() {
-    const tl = this.timeline;
-    const ratio = window.devicePixelRatio || 1;
-    const width = tl.canvas.clientWidth || tl.canvas.parentElement.clientWidth;
-    if (this.canvas.width !== Math.round(width * ratio)) {
-      this.canvas.width = Math.round(width * ratio);
-      this.canvas.height = Math.round(HEIGHT * ratio);
-      this.canvas.style.width = `${width}px`;
+    const left = tl.xOf(tl.view.start);
+    if (!this.levels) {
+      ctx.fillStyle = TEXT;
+      ctx.font = "11px sans-serif";
+      ctx.fillText(this.message, left + 8, row.y + row.h / 2 + 4);
+      return;
     }
-    const ctx = this.canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, HEIGHT);
-    const left = tl.view.pxPerSec ? tl.xOf(tl.view.start) : 170;
-    ctx.fillStyle = BACKGROUND;
-    ctx.fillRect(left, 0, width - left, HEIGHT);
-    ctx.fillStyle = "#c9d1d9";
-    ctx.font = "11px system-ui, sans-serif";
-    ctx.fillText("sound level", 6, HEIGHT / 2 + 4, left - 10);
-    if (!this.levels || !tl.view.pxPerSec) return;
     const { floor, top } = this.scale;
+    const middle = row.y + row.h / 2;
     ctx.fillStyle = COLOUR;
-    const middle = HEIGHT / 2;
-    for (let x = Math.floor(left); x < width; x += 1) {
+    for (let x = Math.floor(left); x < right; x += 1) {
       const a = Math.max(0, Math.floor(tl.timeAt(x) / this.step));
       const b = Math.min(this.levels.length, Math.ceil(tl.timeAt(x + 1) / this.step));
       let loudest = -Infinity;
@@ -101,12 +71,9 @@ export class Waveform {
         loudest = Math.max(loudest, this.levels[k]);
       if (loudest === -Infinity) continue;
       const share = Math.min(1, Math.max(0, (loudest - floor) / (top - floor)));
-      const half = Math.max(0.5, share * (middle - 2));
+      const half = Math.max(0.5, share * (row.h / 2 - 2));
       ctx.fillRect(x, middle - half, 1, 2 * half);
     }
-    const playhead = tl.xOf(tl.player.video.currentTime);
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(Math.round(playhead), 0, 1, HEIGHT);
   }
 }
 
