@@ -106,3 +106,24 @@ def test_dyad_play_scripts_every_event_of_the_issue() -> None:
 def test_long_presets_take_a_duration() -> None:
     assert PRESETS["long_dyad"](30.0).duration_s == 30.0
     assert PRESETS["hd_small_infant"](None).faces["infant"].width_px == 70
+
+
+def test_samples_make_sound_only_keeps_the_pictures(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from annotate.cli import app
+
+    clip = tmp_path / "dyad_cross.mp4"
+    clip.write_bytes((SAMPLES / "dyad_cross.mp4").read_bytes())
+    before = _pictures(clip)
+    done = CliRunner().invoke(
+        app, ["samples", "make", "dyad_cross", "--sound-only", "--out", str(tmp_path)]
+    )
+    assert done.exit_code == 0, done.output
+    assert _pictures(clip) == before
+    assert load_script(tmp_path / "dyad_cross.script.yaml").sounds
+    missing = CliRunner().invoke(
+        app, ["samples", "make", "dyad_play", "--sound-only", "--out", str(tmp_path)]
+    )
+    assert missing.exit_code != 0
+    assert "run `annotate samples make dyad_play`" in str(missing.exception)
