@@ -8,7 +8,8 @@ Written with annotate.interchange's EAF writer, as coding records (`CodingData`)
 - the manual tiers, as the coders' schemes define them (one ELAN tier per coder when several
   coded a tier: `tier [coder]`), values and notes on child tiers;
 - one tier per episode kind and role, `auto_<role>_<kind>` (participant: the role; annotator:
-  `annotate`).
+  `annotate`), the face episodes and the vocal ones; a vocal response's latency (seconds) is its
+  value, on the child tier `auto_<role>_vocal_response:value`.
 
 The media descriptor links the recording (absolute URL, and relative to the ELAN file). ELAN
 counts milliseconds, so times are rounded to the millisecond. The scheme rides in the file's
@@ -102,7 +103,13 @@ def timeline_scheme(
 
 def _annotation(item: TimelineItem, sha256: str, scheme_id: str) -> Annotation:
     if item.source == AUTOMATIC:
-        tier, coder, code, value, note = auto_lane(item.label, item.who), TOOL, item.label, "", ""
+        tier, coder, code, value, note = (
+            auto_lane(item.label, item.who),
+            TOOL,
+            item.label,
+            item.value,
+            "",
+        )
     elif item.source == MECHANISM:
         tier, coder, code, value, note = MECHANISM_TIER, item.who, item.label, "", item.value
     else:
@@ -152,7 +159,9 @@ def items_from_coding(data: CodingData) -> list[TimelineItem]:
                 MECHANISM, a.coder, MECHANISM_TIER, a.code, a.start_s, a.end_s, a.note
             )
         elif tier is not None and a.coder == TOOL and a.tier == auto_lane(a.code, tier.role):
-            item = TimelineItem(AUTOMATIC, tier.role, EPISODE_TIER, a.code, a.start_s, a.end_s)
+            item = TimelineItem(
+                AUTOMATIC, tier.role, EPISODE_TIER, a.code, a.start_s, a.end_s, a.value
+            )
         else:
             item = TimelineItem(
                 MANUAL, a.coder, a.tier, a.code, a.start_s, a.end_s, a.value, a.note

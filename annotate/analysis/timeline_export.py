@@ -7,7 +7,9 @@ Sources, all on the recording's time base (seconds):
 - `mechanism`: mechanism events from the store or a CSV log (tier `mechanisms`, label: the id
   such as M14, who: the coder or `log`, value: the event's label); an open end becomes the
   recording's end; an event outside the recording is refused;
-- `automatic`: the extraction's episodes (tier `episodes`, label: the kind, who: the role).
+- `automatic`: the extraction's episodes (tier `episodes`, label: the kind, who: the role), the
+  face episodes and the vocal ones (`vocalisation` of mother, infant or other_adult, `cry`,
+  `overlap`, `vocal_response` with its latency in seconds as the value, `singing_hint`).
 
 The long form has one row per interval: `source, clip, dyad, who, tier, label, start, end,
 duration, value` (seconds; the duration rounded to the microsecond). Each interval sits in a lane
@@ -94,7 +96,7 @@ def timeline_items(sources: RecordingSources, tolerance_s: float = 0.5) -> list[
         for a in sources.annotations
     ]
     automatic = [
-        TimelineItem(AUTOMATIC, e.role, EPISODE_TIER, e.kind, e.start_s, e.end_s)
+        TimelineItem(AUTOMATIC, e.role, EPISODE_TIER, e.kind, e.start_s, e.end_s, _value(e.value))
         for e in (sources.features.episodes if sources.features is not None else ())
     ]
 
@@ -109,6 +111,11 @@ def timeline_items(sources: RecordingSources, tolerance_s: float = 0.5) -> list[
         + sorted(manual, key=order)
         + sorted(automatic, key=auto_order)
     )
+
+
+def _value(value: float | None) -> str:
+    """An episode's value as text (a response's latency, seconds), '' when it has none."""
+    return "" if value is None else f"{value:.3f}"
 
 
 def kind_rank(kind: str) -> int:

@@ -2,7 +2,8 @@
 
 Lanes, top to bottom: the mechanism events (shaded faintly across every lane too, so that what
 happens during them stands out), the coders' tiers, and the extraction's episodes (of the mother,
-the infant and the dyad; a group session's many faces are summarised in the panel below instead).
+the infant and the dyad; a group session's many faces are summarised in the panel below instead;
+the vocal episodes of every vocal role, other_adult included).
 States are bars, points are ticks. Below, when features were extracted: the share of time in
 mutual gaze, and for a group session the number of dyads present, per bin of about a 200th of the
 recording (at least one second).
@@ -18,6 +19,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from annotate import columns as C
 from annotate.analysis.clip_features import SampleTable
 from annotate.analysis.timeline_export import AUTOMATIC, MECHANISM, TimelineItem, lane_names
 from annotate.coding.schemes import Scheme
@@ -29,8 +31,14 @@ EPISODE_COLOURS = {
     "mutual_gaze": "#d62728",
     "infant_gaze_aversion": "#ff7f0e",
     "smile": "#2ca02c",
+    C.VOCALISATION: "#8c564b",
+    C.CRY: "#e377c2",
+    C.OVERLAP: "#7f7f7f",
+    C.VOCAL_RESPONSE: "#17becf",
+    C.SINGING_HINT: "#bcbd22",
 }
 PLOTTED_ROLES = ("dyad", "mother", "infant")
+VOCAL_KINDS = (C.VOCALISATION, C.CRY, C.OVERLAP, C.VOCAL_RESPONSE, C.SINGING_HINT)
 PICTURE_FORMATS = ("png", "svg")
 _PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7")
 
@@ -45,10 +53,15 @@ def _colours(items: Sequence[TimelineItem], schemes: Sequence[Scheme]) -> dict[s
     }
 
 
-def _plotted(items: Sequence[TimelineItem]) -> list[tuple[str, list[TimelineItem]]]:
+def plotted_lanes(items: Sequence[TimelineItem]) -> list[tuple[str, list[TimelineItem]]]:
+    """The picture's lanes, top to bottom, each with its items (see the module docstring)."""
     lanes: dict[str, list[TimelineItem]] = {}
     for item, lane in zip(items, lane_names(items), strict=True):
-        if item.source == AUTOMATIC and item.who not in PLOTTED_ROLES:
+        if (
+            item.source == AUTOMATIC
+            and item.who not in PLOTTED_ROLES
+            and item.label not in VOCAL_KINDS
+        ):
             continue
         lanes.setdefault(lane, []).append(item)
     return list(lanes.items())
@@ -117,7 +130,7 @@ def render_timeline(
     schemes: Sequence[Scheme] = (),
 ) -> bytes:
     """The picture as PNG or SVG bytes (see the module docstring); `fmt` is 'png' or 'svg'."""
-    lanes = _plotted(items)
+    lanes = plotted_lanes(items)
     colours = _colours(items, schemes)
     has_features = samples is not None and samples.size > 0
     height = 1.0 + 0.28 * max(len(lanes), 1) + (1.6 if has_features else 0.0)

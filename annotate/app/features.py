@@ -6,6 +6,8 @@ folder with provenance.json is a finished result). The page gets them as one JSO
     {"t": [...], "roles": [{"role": "mother", "visible": [...], "x": [...], ...}],
      "lanes": [{"id": "mutual_gaze/dyad", "label": "mutual gaze", "intervals": [[s, e], ...]}]}
 
+The face lanes come first, then the vocal lanes (annotate.app.sound_lanes).
+
 `t` holds the sampled frames' times (seconds, the clip's time base); each role's columns run
 along it (null where the face is not visible), so the page finds a time's sample by bisection.
 """
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from annotate import columns as C
+from annotate.app.sound_lanes import SOUND_SOURCE, vocal_lanes
 from annotate.clip_job import extract_to_folder
 from annotate.coding.clip_roles import swapped_kind, swapped_role
 from annotate.config import load_feature_config
@@ -164,7 +167,10 @@ def features_document(folder: Path, duration_s: float) -> dict[str, Any]:
     return {
         "t": [round(float(t), 4) for t in grid[C.T]],
         "roles": roles,
-        "lanes": episode_lanes(episodes, [r["role"] for r in roles], duration_s),
+        "lanes": [
+            *episode_lanes(episodes, [r["role"] for r in roles], duration_s),
+            *vocal_lanes(episodes),
+        ],
     }
 
 
@@ -178,8 +184,11 @@ def swap_roles(document: dict[str, Any]) -> dict[str, Any]:
         changed["looking_at"] = [swapped_role(v) for v in track["looking_at"]]
         roles.append(changed)
     roles.sort(key=lambda r: _ROLE_ORDER.index(r["role"]) if r["role"] in _ROLE_ORDER else 9)
-    lanes = []
+    lanes, heard = [], []
     for lane in document["lanes"]:
+        if lane.get("source") == SOUND_SOURCE:
+            heard.append(lane)  # voices are told apart by ear, not by the faces' roles
+            continue
         kind, role = swapped_kind(lane["kind"]), swapped_role(lane["role"])
         label = dict(_LANE_KINDS).get(lane["kind"], kind.replace("_", " "))
         if kind != lane["kind"]:
@@ -201,4 +210,4 @@ def swap_roles(document: dict[str, Any]) -> dict[str, Any]:
             order.get(x["role"], 9),
         )
     )
-    return {**document, "roles": roles, "lanes": lanes, "roles_swapped": True}
+    return {**document, "roles": roles, "lanes": [*lanes, *heard], "roles_swapped": True}

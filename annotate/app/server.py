@@ -34,6 +34,7 @@ from annotate.app import (
     routes_import,
     routes_keys,
     routes_project,
+    routes_sound,
     routes_undo,
 )
 from annotate.app.blinding import Blinding
@@ -115,6 +116,7 @@ def create_app(tool: Tool, *, loopback: bool = True) -> Starlette:
             *routes_undo.ROUTES,
             *routes_import.ROUTES,
             *routes_project.ROUTES,
+            *routes_sound.ROUTES,
             Mount("/static", StaticFiles(directory=routes_clips.STATIC), name="static"),
         ],
         middleware=[Middleware(Guard, token=tool.token, loopback=loopback)],

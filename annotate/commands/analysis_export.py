@@ -127,3 +127,25 @@ def prepost(
         typer.echo(f"note: {note}")
     typer.echo(f"{len(result.table)} dyads")
     typer.echo(f"wrote {path}")
+
+
+@export_app.command("rttm")
+def rttm(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="The folder `annotate extract` wrote for a clip.", file_okay=False),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The RTTM file to write.")],
+    file_id: Annotated[
+        str, typer.Option("--file-id", help="RTTM's file field (default: the clip id).")
+    ] = "",
+    force: ForceOption = False,
+) -> None:
+    """The clip's automatic voices as RTTM with VTC's labels (FEM mother, KCHI infant, MAL
+    other adult, SPEECH anyone)."""
+    from annotate.analysis.rttm_export import export_vocal_rttm
+
+    done = export_vocal_rttm(folder, out, file_id=file_id, force=force)
+    counts = ", ".join(f"{label} {n}" for label, n in sorted(done.lines.items())) or "no voices"
+    typer.echo(f"{done.file_id}: {counts}")
+    typer.echo(f"wrote {done.path}")

@@ -106,9 +106,18 @@ def run_demo(
 
 
 def run_samples(
-    names: list[str], out: Path, *, duration: float | None = None, quiet: bool = False
+    names: list[str],
+    out: Path,
+    *,
+    duration: float | None = None,
+    quiet: bool = False,
+    sound_only: bool = False,
 ) -> list[tuple[Path, Path]]:
-    """`annotate samples make`: render the named presets (default: the repository's samples)."""
+    """`annotate samples make`: render the named presets (default: the repository's samples);
+    `sound_only`: keep each existing clip's video packets and write only its sound track and
+    script (the rendering is not bit for bit the same on every machine)."""
+    if sound_only:
+        return _resound_samples(names, out, duration)
     from annotate.faces.landmarker import FaceLandmarker
     from annotate.models import resolve_face_model
     from annotate.samples.face_mesh import astronaut_mesh
@@ -133,6 +142,28 @@ def run_samples(
                 else:
                     made = make_clip(script, mesh, out, progress=progress, detect=still.detect)
                 written.append(made)
+    return written
+
+
+def _resound_samples(
+    names: list[str], out: Path, duration: float | None
+) -> list[tuple[Path, Path]]:
+    from annotate.samples.presets import PRESETS, SAMPLE_CLIPS
+    from annotate.samples.sound_track import add_sound
+
+    written = []
+    for name in names or list(SAMPLE_CLIPS):
+        if name not in PRESETS:
+            raise ConfigError(f"unknown sample {name!r} (known: {', '.join(PRESETS)})")
+        script = PRESETS[name](duration)
+        clip = out / f"{script.name}.mp4"
+        if not clip.is_file():
+            raise ConfigError(
+                f"no clip to give a sound track; run `annotate samples make {name}`", clip
+            )
+        if not script.sounds:
+            raise ConfigError(f"the script of {name!r} has no sounds", clip)
+        written.append(add_sound(clip, script))
     return written
 
 
@@ -257,9 +288,18 @@ def samples_make(
         float | None, typer.Option(help="Length in seconds (long_dyad, hd_small_infant).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    sound_only: Annotated[
+        bool,
+        typer.Option(
+            "--sound-only",
+            help="Keep each clip's video as it is; (re)write only its sound track and script.",
+        ),
+    ] = False,
 ) -> None:
     """Render sample clips with their scripts (ground truth) beside them."""
-    for video, truth in run_samples(names or [], out, duration=duration, quiet=quiet):
+    for video, truth in run_samples(
+        names or [], out, duration=duration, quiet=quiet, sound_only=sound_only
+    ):
         typer.echo(f"wrote {video} and {truth}")
 
 

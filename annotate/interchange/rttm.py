@@ -87,10 +87,11 @@ def read_rttm(path: Path | str, coder: str = "") -> CodingData:
         f"{path}: {count} {kind} lines skipped (only SPEAKER lines are read)"
         for kind, count in skipped.items()
     )
-    return CodingData(_scheme(annotations, path), tuple(annotations), (), str(path), warnings)
+    return CodingData(rttm_scheme(annotations, path), tuple(annotations), (), str(path), warnings)
 
 
-def _scheme(annotations: list[Annotation], path: Path) -> Scheme:
+def rttm_scheme(annotations: list[Annotation], path: Path) -> Scheme:
+    """The scheme of an RTTM file's records: one open tier per speaker label, in order."""
     tiers = tuple(
         Tier(
             name=name,

@@ -13,6 +13,7 @@ from annotate.io.atomic import staged_file
 from annotate.samples.face_mesh import FaceMesh
 from annotate.samples.render import calibrated, render_face
 from annotate.samples.script import Script
+from annotate.samples.sound_track import mux_sound, script_sound
 from annotate.video_writer import H264Writer
 
 
@@ -75,7 +76,8 @@ def make_clip(
 ) -> tuple[Path, Path]:
     """Render `script` to OUT_DIR/<name>.mp4 and save OUT_DIR/<name>.script.yaml beside it.
 
-    Both are written under temporary names first and renamed when complete.
+    A script with sounds gets its sound track (annotate.samples.sound_track). Both files are
+    written under temporary names first and renamed when complete.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     video = out_dir / f"{script.name}.mp4"
@@ -84,10 +86,17 @@ def make_clip(
     background = room_background(script.width, script.height, script.seed)
     total = round(script.duration_s * script.fps)
     with staged_file(video) as partial_video, staged_file(truth) as partial_truth:
-        with H264Writer(partial_video, script.width, script.height, script.fps, crf=crf) as out:
-            for k in range(total):
-                out.write(render_frame(script, meshes, background, k / script.fps))
-                if progress is not None:
-                    progress(k + 1, total)
+        pictures = partial_video.with_name(f"{partial_video.stem}.pictures.mp4")
+        silent = pictures if script.sounds else partial_video
+        try:
+            with H264Writer(silent, script.width, script.height, script.fps, crf=crf) as out:
+                for k in range(total):
+                    out.write(render_frame(script, meshes, background, k / script.fps))
+                    if progress is not None:
+                        progress(k + 1, total)
+            if script.sounds:
+                mux_sound(pictures, script_sound(script), partial_video)
+        finally:
+            pictures.unlink(missing_ok=True)
         script.save(partial_truth)
     return video, truth

@@ -7,8 +7,35 @@ from collections.abc import Callable
 
 from annotate.samples.group import group_session
 from annotate.samples.script import FaceLook, Script, Segment
+from annotate.sound.synthesis import ScriptedSound
 
 MOTHER_LOOK = FaceLook(width_px=150)
+
+
+def _sounds(*items: tuple[str, str, float, float]) -> tuple[ScriptedSound, ...]:
+    return tuple(ScriptedSound(role, kind, start, end) for role, kind, start, end in items)
+
+
+# The sound track of dyad_play: turns with known latencies (0.5 s, 0.4 s), silences, the infant
+# starting over the mother (an overlap) and the mother singing a phrase of five seconds.
+DYAD_PLAY_SOUNDS = _sounds(
+    ("mother", "speech", 0.4, 2.2),
+    ("infant", "speech", 2.7, 3.5),
+    ("mother", "speech", 4.3, 6.2),
+    ("infant", "speech", 5.2, 6.4),
+    ("infant", "speech", 7.0, 7.8),
+    ("mother", "speech", 8.2, 9.2),
+    ("mother", "song", 10.0, 15.0),
+)
+# dyad_cross: a turn each, an overlap, another (lower) adult voice heard off screen.
+DYAD_CROSS_SOUNDS = _sounds(
+    ("mother", "speech", 0.5, 2.0),
+    ("infant", "speech", 2.4, 3.2),
+    ("mother", "speech", 3.6, 5.3),
+    ("infant", "speech", 4.3, 5.5),
+    ("adult_2", "speech", 6.0, 7.5),
+    ("infant", "speech", 8.0, 9.0),
+)
 INFANT_LOOK = FaceLook(width_px=105, mirror=True, brightness=1.08)
 
 
@@ -25,6 +52,7 @@ def dyad_play() -> Script:
         faces={"mother": MOTHER_LOOK, "infant": INFANT_LOOK},
         seed=7,
         notes="The sample clip of the README; every scripted event of the extraction issue.",
+        sounds=DYAD_PLAY_SOUNDS,
         segments=[
             Segment(
                 0.0,
@@ -63,6 +91,7 @@ def dyad_cross() -> Script:
         move_s=5.0,
         transition_s=0.4,
         notes="Crossing paths: track ids must follow each face, not each side of the frame.",
+        sounds=DYAD_CROSS_SOUNDS,
         segments=[
             Segment(
                 0.0,

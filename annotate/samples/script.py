@@ -4,7 +4,9 @@ A script holds the clip's size and rate, each face's look, and a list of segment
 starts at a time and changes some faces' state: where the face is (`at`, pixels), what it looks
 at (`look`: the other role, `away`, `camera` or `down`) and its roll (`roll`, degrees, 90 for an
 infant lying on its side). Changes take `transition_s` (moves take `move_s`); a state holds until
-the next segment changes it. The script is saved as YAML beside each clip: the ground truth.
+the next segment changes it. A script may also hold a sound track: `sounds`, each a role's
+voice (`speech`, `cry` or `song`) from a start to an end (seconds), rendered with
+annotate.sound.synthesis. The script is saved as YAML beside each clip: the ground truth.
 
 Ground truth: a face looks at its partner from the end of the transition into a `look: <partner>`
 state until the next change of look (and while its face is in the frame); mutual gaze is both
@@ -23,6 +25,7 @@ import yaml
 
 from annotate.errors import ConfigError
 from annotate.io.yaml_files import load_yaml_lines
+from annotate.sound.synthesis import SOUND_KINDS, ScriptedSound
 
 LOOK_YAW_DEG = 35.0  # head turn toward the partner
 AWAY_YAW_DEG = 40.0
@@ -83,6 +86,7 @@ class Script:
     move_s: float = 0.8
     sway_deg: float = 2.0
     notes: str = ""
+    sounds: tuple[ScriptedSound, ...] = ()
     _timeline: dict[str, list[tuple[float, FaceState, FaceState, float]]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -227,6 +231,17 @@ class Script:
                 start = None
         return intervals
 
+    def voice_intervals(self, role: str | None = None) -> list[tuple[float, float]]:
+        """Intervals (seconds) in which the sound track holds a voice (of `role`, or anyone's)."""
+        spans = sorted((s.start_s, s.end_s) for s in self.sounds if role is None or s.role == role)
+        merged: list[tuple[float, float]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
+
     # -- files --------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -244,6 +259,16 @@ class Script:
                 for role, f in self.faces.items()
             },
             "segments": [{"start": s.start, **s.states} for s in self.segments],
+            **(
+                {
+                    "sounds": [
+                        {"role": s.role, "kind": s.kind, "start": s.start_s, "end": s.end_s}
+                        for s in self.sounds
+                    ]
+                }
+                if self.sounds
+                else {}
+            ),
             "truth": {
                 kind: [[round(a, 2), round(b, 2)] for a, b in self.truth_intervals(kind)]
                 for kind in (
@@ -277,6 +302,7 @@ def script_from_dict(data: dict[str, Any], source: str = "<script>") -> Script:
                     f"segment at {start}s names unknown faces {sorted(unknown)}", source
                 )
             segments.append(Segment(start, raw))
+        sounds = tuple(_sound(raw, source) for raw in data.get("sounds") or [])
         width, height = data["size"]
         return Script(
             name=str(data["name"]),
@@ -291,9 +317,26 @@ def script_from_dict(data: dict[str, Any], source: str = "<script>") -> Script:
             move_s=float(data.get("move_s", 0.8)),
             sway_deg=float(data.get("sway_deg", 2.0)),
             notes=str(data.get("notes", "")),
+            sounds=sounds,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"not a valid sample script ({exc!r})", source) from None
+
+
+def _sound(raw: dict[str, Any], source: str) -> ScriptedSound:
+    sound = ScriptedSound(
+        str(raw["role"]), str(raw["kind"]), float(raw["start"]), float(raw["end"])
+    )
+    if sound.kind not in SOUND_KINDS:
+        raise ConfigError(
+            f"sound at {sound.start_s}s is a {sound.kind!r} (allowed: {', '.join(SOUND_KINDS)})",
+            source,
+        )
+    if not 0 <= sound.start_s < sound.end_s:
+        raise ConfigError(
+            f"sound at {sound.start_s}s ends at {sound.end_s}s, before it starts", source
+        )
+    return sound
 
 
 def load_script(path: Path) -> Script:

@@ -25,6 +25,9 @@ _VOWELS = (
 )
 
 
+SOUND_KINDS = ("speech", "cry", "song")
+
+
 @dataclass(frozen=True)
 class ScriptedSound:
     """One sound of a script: who, what kind, when (seconds)."""

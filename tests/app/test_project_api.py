@@ -217,6 +217,7 @@ def test_a_blinded_coder_never_reads_the_name_or_the_phase(blind: Tool, study: P
     revision = call("GET", "/api/clip/annotations", params=pre).json()["revision"]
     added = call("POST", "/api/clip/annotations", params=pre, json={**kiss, "revision": revision})
     call("GET", "/api/keys")
+    assert call("GET", "/api/clip/sound", params=pre).status_code == 200
     undone = call("POST", "/api/clip/undo", params=pre, json={"revision": added.json()["revision"]})
     assert undone.status_code == 200, undone.text
     call("POST", "/api/clip/redo", params=pre, json={"revision": undone.json()["revision"]})

@@ -39,6 +39,7 @@ def test_extract_writes_every_output_and_refuses_to_overwrite(tmp_path: Path) ->
         "features.parquet",
         "features.csv",
         "episodes.csv",
+        "audio.parquet",  # the sample clips have a scripted sound track
         "summary.json",
         "provenance.json",
         "timeline.png",
@@ -51,6 +52,8 @@ def test_extract_writes_every_output_and_refuses_to_overwrite(tmp_path: Path) ->
     assert list(episodes.columns) == list(C.EPISODE_COLUMNS)
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary["roles"]) == {"mother", "infant"}
+    assert summary["vocal"]["sound"] == "read"
+    assert {"vocalisation", "overlap"} <= set(episodes["kind"])
     assert summary["sample_fps"] == pytest.approx(10, abs=0.1)
     provenance = json.loads((out / "provenance.json").read_text())
     assert provenance["model_sha256"].startswith("64184e22")

@@ -20,6 +20,7 @@ import { Timeline } from "./timeline.js";
 import { showStatus, watchJobs } from "./status.js";
 import { AnnotationTable, tableHelp } from "./table.js";
 import { TimelineDrag } from "./drag.js";
+import { Waveform } from "./waveform.js";
 
 const $ = (id) => document.getElementById(id);
 const SAVE_TEXT = {
@@ -66,6 +67,7 @@ async function openClip(session, name) {
   const actions = new Actions({ annotations, player, scheme: session.scheme, notify });
   const timeline = new Timeline($("timeline"), { scheme: session.scheme, player, actions });
   const overlay = new Overlay($("overlay"), video);
+  const waveform = new Waveform(timeline, name);
   const panel = new Panel(
     { editor: $("editor"), list: $("annotation-list") },
     { actions, annotations, scheme: session.scheme, player },
@@ -94,6 +96,7 @@ async function openClip(session, name) {
     care,
     attributes,
     table,
+    waveform,
   };
   window.annotateDebug = ui;
 
@@ -139,6 +142,7 @@ async function openClip(session, name) {
   const videoReady = loadVideo(ui);
   const loaded = Promise.all([annotations.load(), care.load(), keymap.load()]);
   const features = loadFeatures(ui);
+  waveform.load(); // not waited for: a long recording's sound is read in the background
   await Promise.all([videoReady, loaded, features.first]);
   await wireConsensus(ui, notify).catch((e) => notify(`consensus view: ${e.message}`, "warn"));
   timeline.fit();

@@ -1,7 +1,8 @@
 // The timeline under the video: a ruler, one lane per tier of the scheme (the coder's
 // annotations, first, so that they are in sight on a small screen) with read-only lanes of a
-// second coder, then the automatic episode lanes in a group that folds away (click its label or
-// Shift+A; remembered in the browser); a playhead,
+// second coder, then the automatic lanes (the sound's level, drawn by waveform.js, and the
+// episode lanes) in a group that folds away (click its label or Shift+A; remembered in the
+// browser); a playhead,
 // zoom (keys, Ctrl+wheel), scrolling (wheel) and click to seek or to select an annotation.
 
 import { clamp, formatTime } from "./format.js";
@@ -13,6 +14,7 @@ const TIER_H = 24;
 const OTHER_H = 15;
 const GAP = 3;
 const GROUP_H = 16;
+const SOUND_H = 26;
 const UNSAVED = "rgba(255,255,255,0.85)";
 const OPEN_COLOUR = "#ffb300";
 const FOLDED_KEY = "annotate.automaticFolded";
@@ -24,6 +26,7 @@ export class Timeline {
     this.player = player;
     this.actions = actions;
     this.episodes = [];
+    this.sound = null; // the energy lane (waveform.js), once the clip's sound is known
     this.own = [];
     this.other = { coder: null, items: [] };
     this.view = { start: 0, pxPerSec: 0 };
@@ -67,10 +70,11 @@ export class Timeline {
           OTHER_H,
         );
     }
-    if (this.episodes.length) {
+    if (this.episodes.length || this.sound) {
       const sign = this.folded ? "▸" : "▾";
       const label = `${sign} automatic lanes (${this.episodes.length})`;
       push({ kind: "group", label }, GROUP_H);
+      if (!this.folded && this.sound) push({ kind: "sound", label: "sound level" }, SOUND_H);
       if (!this.folded)
         for (const lane of this.episodes)
           push({ kind: "episode", lane, label: lane.label }, EPISODE_H);
@@ -230,7 +234,8 @@ export class Timeline {
     }
     ctx.fillStyle = row.kind === "tier" ? "#262b33" : "#1d2127";
     ctx.fillRect(LABEL_W, row.y, this.dataWidth + 8, row.h);
-    if (row.kind === "episode") {
+    if (row.kind === "sound") this.sound.drawLane(ctx, row, LABEL_W + this.dataWidth + 8);
+    else if (row.kind === "episode") {
       ctx.fillStyle = episodeColour(row.lane.kind);
       for (const [s, e] of row.lane.intervals) this.bar(ctx, s, e, row.y + 2, row.h - 4);
     } else if (row.kind === "tier") {
@@ -390,6 +395,10 @@ function episodeColour(kind) {
       visible: "#607d8b",
       looking_at_partner: "#26a69a",
       smile: "#fdd835",
+      vocalisation: "#8d6e63",
+      cry: "#ec407a",
+      overlap: "#90a4ae",
+      singing_hint: "#c0ca33",
     }[kind] || "#9e9e9e"
   );
 }
