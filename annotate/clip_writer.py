@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from annotate import outputs as O
+from annotate.extract.plots import plot_timeline
 from annotate.extraction import ClipFeatures
 from annotate.faces.episodes import episode_table
 from annotate.install_lock import lock_record
-from annotate.plots import plot_timeline
 from annotate.video import ProgressHook
 
 

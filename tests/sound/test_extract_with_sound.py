@@ -67,7 +67,7 @@ def test_a_damaged_sound_track(
 
 
 def test_vocal_lanes_of_the_timeline() -> None:
-    from annotate.plots import vocal_lanes
+    from annotate.extract.plots import vocal_lanes
     from annotate.timeline.episodes import Episode
 
     episodes = [

@@ -1,0 +1,1 @@
+"""The `annotate extract` flow: one clip, from its video to its result folder."""
