@@ -51,8 +51,8 @@ def pipeline(clip: str, workers: int, second_look: bool = True) -> dict[str, Any
     from dataclasses import replace
 
     from annotate.config import load_feature_config
+    from annotate.extract.chunks import MediapipeFactory, extract_clip_parallel
     from annotate.models import resolve_face_model
-    from annotate.parallel import MediapipeFactory, extract_clip_parallel
 
     config = load_feature_config()
     config = replace(config, search=replace(config.search, second_look=second_look))

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from annotate.config import FeatureConfig, load_feature_config
-from annotate.extraction import LandmarkerFactory, extract_clip, mediapipe_factory
+from annotate.extract.features import LandmarkerFactory, extract_clip, mediapipe_factory
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.models import resolve_face_model

@@ -15,7 +15,7 @@ import warnings
 from pathlib import Path
 
 from annotate.config import load_feature_config
-from annotate.extraction import extract_clip, mediapipe_factory
+from annotate.extract.features import extract_clip, mediapipe_factory
 from annotate.faces.landmarker import Device, FaceLandmarker
 from annotate.models import resolve_face_model
 from annotate.video import iter_frames, probe

@@ -35,7 +35,7 @@ import pandas as pd
 
 from annotate import columns as C
 from annotate.config import FeatureConfig, load_feature_config
-from annotate.extraction import FaceSource, LandmarkerFactory, extract_clip, mediapipe_factory
+from annotate.extract.features import FaceSource, LandmarkerFactory, extract_clip, mediapipe_factory
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.faces.observation import FaceObservation

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from annotate import columns as C
 from annotate.config import load_feature_config
-from annotate.extraction import extract_clip, mediapipe_factory
+from annotate.extract.features import extract_clip, mediapipe_factory
 from annotate.models import resolve_face_model
 
 REPO = Path(__file__).resolve().parent.parent

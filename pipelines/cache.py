@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from annotate.errors import OutputError
-from annotate.extraction import TrackedStretch
+from annotate.extract.features import TrackedStretch
+from annotate.extract.folder import PROVENANCE_JSON
 from annotate.io.atomic import write_bytes
-from annotate.outputs import PROVENANCE_JSON
 from annotate.video import file_sha256
 
 LOCK_NAME = ".batch.lock"

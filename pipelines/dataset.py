@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from annotate import columns as C
-from annotate import outputs as O
+from annotate.extract import folder as O
 from annotate.faces.frame_table import empty_feature_table
 from annotate.io.atomic import write_bytes
 from pipelines.cache import CLIPS_DIR, result_key

@@ -28,7 +28,8 @@ from typing import Any
 
 from annotate.config import FeatureConfig
 from annotate.errors import AnnotateError
-from annotate.extraction import (
+from annotate.extract.chunks import MediapipeFactory
+from annotate.extract.features import (
     ClipFeatures,
     LandmarkerFactory,
     TrackedStretch,
@@ -40,7 +41,6 @@ from annotate.faces.landmarker import Device
 from annotate.faces.roles import RoleAssignment
 from annotate.faces.stitching import stitch_tracks
 from annotate.faces.tracking import Track
-from annotate.parallel import MediapipeFactory
 from annotate.video import ClipInfo
 from pipelines.cache import chunk_file, load_chunk, save_chunk
 from pipelines.lifeline import bind_to_batch
@@ -271,8 +271,8 @@ def group_roles(tracks: Sequence[Track], frame_size: tuple[int, int]) -> dict[in
 
 def run_finish(job: FinishJob) -> JobReport:
     """Join, finish and write one clip, then drop its kept chunks."""
-    from annotate.clip_sound import with_sound
-    from annotate.clip_writer import write_clip_outputs
+    from annotate.extract.sound import with_sound
+    from annotate.extract.writer import write_clip_outputs
 
     started = time.perf_counter()
     plan = job.plan

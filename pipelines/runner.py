@@ -30,9 +30,9 @@ import cv2
 
 from annotate.config import FeatureConfig, load_feature_config
 from annotate.errors import AnnotateError
-from annotate.extraction import LandmarkerFactory
+from annotate.extract.chunks import MIN_CHUNK_S, plan_chunks
+from annotate.extract.features import LandmarkerFactory
 from annotate.models import FACE_MODEL_SHA256, resolve_face_model
-from annotate.parallel import MIN_CHUNK_S, plan_chunks
 from annotate.video import ClipInfo, probe
 from pipelines.cache import (
     CLIPS_DIR,

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from annotate import outputs as O
 from annotate.analysis.prepost import PHASES, ClipFigures, dyad_row, summary_figures
 from annotate.errors import OutputError
+from annotate.extract import folder as O
 from annotate.faces.roles import DYAD
 from annotate.install_lock import lock_record
 from annotate.io.atomic import write_bytes

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotate.config import FeatureConfig, load_feature_config
-from annotate.extraction import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
 from annotate.models import resolve_face_model
 
 REPO = Path(__file__).resolve().parent.parent

@@ -43,7 +43,7 @@ from annotate.coding.clip_roles import ClipRoles, clip_roles
 from annotate.coding.clips import default_db_path
 from annotate.coding.store import AnnotationStore
 from annotate.errors import ConfigError, InterchangeError
-from annotate.outputs import PROVENANCE_JSON, SUMMARY_JSON
+from annotate.extract.folder import PROVENANCE_JSON, SUMMARY_JSON
 from annotate.video import file_sha256
 
 PHASES = ("pre", "post")

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from annotate import columns as C
-from annotate.clip_job import extract_to_folder
 from annotate.coding.clip_roles import swapped_kind, swapped_role
 from annotate.config import load_feature_config
-from annotate.outputs import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
+from annotate.extract.folder import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
+from annotate.extract.job import extract_to_folder
 from annotate.timeline.intervals import Interval, gaps
 from annotate.video import ProgressHook
 

@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from annotate.clip_job import SAMPLE_CLIPS_DIR, ClipResult, extract_to_folder, sample_clips
 from annotate.config import FeatureConfig, load_feature_config
 from annotate.errors import AnnotateError, ConfigError
-from annotate.outputs import PROVENANCE_JSON, SUMMARY_JSON, check_output_folder
+from annotate.extract.folder import PROVENANCE_JSON, SUMMARY_JSON, check_output_folder
+from annotate.extract.job import SAMPLE_CLIPS_DIR, ClipResult, extract_to_folder, sample_clips
 from annotate.progress import frame_bar
 from annotate.video import probe
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annotate.clip_job import extract_to_folder
 from annotate.coding.clips import ClipRef
 from annotate.coding.records import Annotation
 from annotate.coding.scheme_files import find_scheme
 from annotate.coding.store import AnnotationStore
 from annotate.config import load_feature_config
+from annotate.extract.job import extract_to_folder
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.interchange.eaf import read_eaf
 from annotate.models import resolve_face_model

@@ -11,10 +11,10 @@ import pytest
 
 from annotate import columns as C
 from annotate.config import FeatureConfig, SearchConfig
-from annotate.extraction import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.extract.chunks import MediapipeFactory, extract_clip_parallel
+from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
-from annotate.parallel import MediapipeFactory, extract_clip_parallel
 from annotate.samples.face_mesh import astronaut_mesh
 from annotate.samples.make import make_clip
 from annotate.samples.presets import FACE_SIZES_PX, faces_at_every_size

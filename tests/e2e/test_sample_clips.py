@@ -9,7 +9,7 @@ import pytest
 
 from annotate import columns as C
 from annotate.config import FeatureConfig
-from annotate.extraction import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
 from annotate.faces.geometry import pose_from_rotation
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.samples.script import load_script

@@ -15,10 +15,10 @@ import pytest
 from annotate import columns as C
 from annotate.app.features import _roles
 from annotate.config import FeatureConfig
-from annotate.extraction import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.extract.overlay import draw_faces
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
-from annotate.overlay import draw_faces
 from annotate.samples.yaw_sweep import HEIGHT, WIDTH, sweep_yaws, yaw_sweep
 from annotate.video_writer import H264Writer
 

@@ -7,9 +7,9 @@ import pandas as pd
 
 from annotate import columns as C
 from annotate.config import EpisodeConfig, ExpressionConfig
+from annotate.extract.summary import clip_summary
 from annotate.faces.episodes import clip_episodes, clip_flags
 from annotate.faces.roles import RoleAssignment
-from annotate.summary import clip_summary
 
 N = 40  # 4 s at 10 samples per second
 

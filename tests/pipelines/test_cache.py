@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotate.errors import OutputError
-from annotate.extraction import TrackedStretch
+from annotate.extract.features import TrackedStretch
 from annotate.io.atomic import write_bytes
 from pipelines.cache import (
     HashCache,

@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from annotate import outputs as O
+from annotate.extract import folder as O
+from annotate.extract.features import ClipFeatures
 from annotate.extract.plots import plot_timeline
-from annotate.extraction import ClipFeatures
 from annotate.faces.episodes import episode_table
 from annotate.install_lock import lock_record
 from annotate.video import ProgressHook
 
 
 def summary_document(features: ClipFeatures) -> dict[str, Any]:
-    """summary.json's content: the clip's facts, then the figures of annotate.summary."""
+    """summary.json's content: the clip's facts, then the figures of annotate.extract.summary."""
     info = features.info
     return {
         "clip": info.clip_id,
@@ -83,7 +83,7 @@ def write_clip_outputs(
     force: bool = False,
     overlay_progress: ProgressHook | None = None,
 ) -> list[Path]:
-    """Write every output of one clip into `out_dir`, atomically (see annotate.outputs).
+    """Write every output of one clip into `out_dir`, atomically (see annotate.extract.folder).
 
     Returns:
         The paths written, provenance.json last.
@@ -111,7 +111,9 @@ def write_clip_outputs(
             level=level,
         )
         if overlay:
-            from annotate.overlay import write_overlay  # PyAV only when an overlay is asked for
+            from annotate.extract.overlay import (
+                write_overlay,  # PyAV only when an overlay is asked for
+            )
 
             write_overlay(info, features.table, stage / O.OVERLAY_MP4, overlay_progress)
         names = [*sorted(p.name for p in stage.iterdir()), O.PROVENANCE_JSON]

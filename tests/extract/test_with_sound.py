@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from annotate import columns as C
-from annotate.clip_job import extract_to_folder
 from annotate.config import FeatureConfig
+from annotate.extract.job import extract_to_folder
 from tests.sound.clips import SCENE, SCENE_S, scene_sound, write_clip
 
 

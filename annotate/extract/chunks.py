@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.config import FeatureConfig
-from annotate.extraction import (
+from annotate.extract.features import (
     ClipFeatures,
     FaceSource,
     LandmarkerFactory,
@@ -122,7 +122,7 @@ def extract_clip_parallel(
     info = info or probe(path)
     chunks = plan_chunks(info, config.sampling.fps, workers, chunk_s, min_chunk_s)
     if len(chunks) == 1 or workers <= 1:
-        from annotate.extraction import extract_clip
+        from annotate.extract.features import extract_clip
 
         return extract_clip(
             info.path, config, factory, role_overrides=role_overrides, progress=progress, info=info

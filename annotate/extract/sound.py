@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from annotate.extraction import ClipFeatures
+from annotate.extract.features import ClipFeatures
 from annotate.sound.analysis import analyse_clip_sound
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from annotate import columns as C
 from annotate.config import FeatureConfig
-from annotate.extraction import extract_clip
+from annotate.extract.features import extract_clip
 from annotate.faces.landmarker import RawFace
 from tests.helpers import ScriptedFaces, grey_frames, raw_face, write_video
 

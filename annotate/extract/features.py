@@ -1,7 +1,7 @@
 """Clip feature extraction: video -> faces -> tracks -> roles -> feature table, episodes, summary.
 
 `extract_clip` is the library call behind `annotate extract`; it returns a `ClipFeatures` and
-writes nothing (annotate.outputs writes). Progress goes to an optional hook, never to print.
+writes nothing (annotate.extract.folder writes). Progress goes to an optional hook, never to print.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pandas as pd
 
 from annotate.config import FeatureConfig
 from annotate.errors import VideoError
+from annotate.extract.summary import clip_summary
 from annotate.faces.episodes import clip_episodes
 from annotate.faces.face_evidence import face_evidence
 from annotate.faces.finder import ExpectedFace, FaceFinder
@@ -35,7 +36,6 @@ from annotate.faces.second_look import MeshSecondLook
 from annotate.faces.tracking import FaceTracker, Track, real_tracks
 from annotate.models import FACE_MESH, FULL_RANGE_DETECTOR, resolve_wheel_model
 from annotate.sound.analysis import SoundResult
-from annotate.summary import clip_summary
 from annotate.timeline.episodes import Episode
 from annotate.video import ClipInfo, ProgressHook, iter_frames, probe
 
@@ -70,7 +70,7 @@ class ClipFeatures:
     elapsed_s: float
     device: str
     warnings: list[str] = field(default_factory=list)
-    sound: SoundResult | None = None  # the vocal channel (annotate.clip_sound adds it)
+    sound: SoundResult | None = None  # the vocal channel (annotate.extract.sound adds it)
 
 
 def mediapipe_factory(model_path: Path, device: Device = "cpu") -> LandmarkerFactory:

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from annotate.config import FeatureConfig
+from annotate.extract.chunks import MediapipeFactory, extract_clip_parallel
+from annotate.extract.folder import check_output_folder
 from annotate.faces.landmarker import Device
 from annotate.faces.roles import parse_role_overrides
 from annotate.models import FACE_MODEL_SHA256, resolve_face_model
-from annotate.outputs import check_output_folder
-from annotate.parallel import MediapipeFactory, extract_clip_parallel
 from annotate.video import ClipInfo, ProgressHook, probe
 
-SAMPLE_CLIPS_DIR = Path(__file__).resolve().parent.parent / "sample_clips"
+SAMPLE_CLIPS_DIR = Path(__file__).resolve().parents[2] / "sample_clips"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mts")
 
 
@@ -107,14 +107,14 @@ def extract_to_folder(
 ) -> ClipResult:
     """Extract one clip's features and write its outputs into `out_dir` (atomically).
 
-    With `workers` above 1, a clip long enough (see annotate.parallel) is cut into time chunks
+    With `workers` above 1, a clip long enough (see annotate.extract.chunks) is cut into time chunks
     tracked in that many processes and stitched.
 
     Raises:
         AnnotateError: bad input, an existing result without force, no model.
     """
-    from annotate.clip_sound import with_sound
-    from annotate.clip_writer import summary_document, write_clip_outputs
+    from annotate.extract.sound import with_sound
+    from annotate.extract.writer import summary_document, write_clip_outputs
 
     check_output_folder(out_dir, force)  # refuse before any work
     overrides = parse_role_overrides(roles) if roles else None
