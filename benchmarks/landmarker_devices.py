@@ -56,7 +56,7 @@ def main() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             features = extract_clip(
-                args.clip, config, mediapipe_factory(resolve_face_model(), device)
+                probe(args.clip), config, mediapipe_factory(resolve_face_model(), device)
             )  # type: ignore[arg-type]
         elapsed = time.perf_counter() - started
         frames = features.summary["frames_analysed"]

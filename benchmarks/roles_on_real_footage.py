@@ -19,6 +19,7 @@ from annotate import columns as C
 from annotate.config import load_feature_config
 from annotate.extract.features import extract_clip, mediapipe_factory
 from annotate.models import resolve_face_model
+from annotate.video import probe
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO.parent / "shared" / "fixtures"
@@ -34,7 +35,7 @@ CLIPS = (
 def measure(clip: Path, kind: str, fps: str) -> None:
     config = load_feature_config().with_overrides(fps=fps)
     started = time.perf_counter()
-    features = extract_clip(clip, config, mediapipe_factory(resolve_face_model()))
+    features = extract_clip(probe(clip), config, mediapipe_factory(resolve_face_model()))
     elapsed = time.perf_counter() - started
     table = features.table
     frames = int(features.summary.get("frames_analysed", 0))

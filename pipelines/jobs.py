@@ -28,7 +28,7 @@ from typing import Any
 
 from annotate.config import FeatureConfig
 from annotate.errors import AnnotateError
-from annotate.extract.chunks import MediapipeFactory
+from annotate.extract.chunks import MediapipeFactory, join_stretches
 from annotate.extract.features import (
     ClipFeatures,
     LandmarkerFactory,
@@ -39,7 +39,6 @@ from annotate.extract.features import (
 from annotate.faces.group_roles import assign_group_roles, group_tracks
 from annotate.faces.landmarker import Device
 from annotate.faces.roles import RoleAssignment
-from annotate.faces.stitching import stitch_tracks
 from annotate.faces.tracking import Track
 from annotate.video import ClipInfo
 from pipelines.cache import chunk_file, load_chunk, save_chunk
@@ -232,26 +231,9 @@ def run_chunk(job: ChunkJob) -> JobReport:
 
 
 def join_chunks(plan: ClipPlan, stretches: list[TrackedStretch]) -> TrackedStretch:
-    """One stretch over the whole clip from its chunks, in time order (tracks stitched)."""
-    if len(stretches) == 1:
-        return stretches[0]
-    info, config = plan.info, plan.config
-    tracks = stitch_tracks(
-        [s.tracks for s in stretches],
-        config.tracking,
-        config.faces.max_faces,
-        (info.width, info.height),
-    )
-    return TrackedStretch(
-        start_s=0.0,
-        end_s=None,
-        samples=[sample for part in stretches for sample in part.samples],
-        tracks=tracks,
-        frames_decoded=sum(s.frames_decoded for s in stretches),
-        device=stretches[0].device,
-        elapsed_s=sum(s.elapsed_s for s in stretches),
-        heads=[mark for part in stretches for mark in part.heads],
-    )
+    """One stretch over the whole clip from its chunks, in time order (tracks stitched by
+    annotate.extract.chunks.join_stretches, the stitch `annotate extract` uses too)."""
+    return join_stretches(stretches, plan.config, (plan.info.width, plan.info.height))
 
 
 def finish_features(

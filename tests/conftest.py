@@ -10,6 +10,7 @@ import pytest
 from annotate.config import FeatureConfig, load_feature_config
 from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
 from annotate.models import resolve_face_model
+from annotate.video import probe
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_clips"
@@ -42,6 +43,6 @@ def extracted(face_model: Path, feature_config: FeatureConfig) -> dict[str, Clip
     results = {}
     for name in ("dyad_play", "dyad_cross"):
         results[name] = extract_clip(
-            SAMPLES / f"{name}.mp4", feature_config, mediapipe_factory(face_model)
+            probe(SAMPLES / f"{name}.mp4"), feature_config, mediapipe_factory(face_model)
         )
     return results

@@ -54,7 +54,7 @@ def run_extract(
         frame_bar(f"{clip.name}: overlay", info.frame_count, quiet or not overlay) as drawn,
     ):
         return extract_to_folder(
-            clip,
+            info,
             out,
             settings,
             roles=roles,
@@ -65,7 +65,6 @@ def run_extract(
             workers=workers,
             progress=progress,
             overlay_progress=drawn,
-            info=info,
         )
 
 

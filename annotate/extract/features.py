@@ -37,7 +37,7 @@ from annotate.faces.tracking import FaceTracker, Track, real_tracks
 from annotate.models import FACE_MESH, FULL_RANGE_DETECTOR, resolve_wheel_model
 from annotate.sound.analysis import SoundResult
 from annotate.timeline.episodes import Episode
-from annotate.video import ClipInfo, ProgressHook, iter_frames, probe
+from annotate.video import ClipInfo, ProgressHook, iter_frames
 
 
 class FaceSource(Protocol):
@@ -283,29 +283,26 @@ def finish_clip(
 
 
 def extract_clip(
-    path: Path | str,
+    info: ClipInfo,
     config: FeatureConfig,
     landmarker_factory: LandmarkerFactory,
     *,
     role_overrides: dict[int, str] | None = None,
     progress: ProgressHook | None = None,
-    info: ClipInfo | None = None,
 ) -> ClipFeatures:
     """Extract the face, pose and gaze features of one clip, in this process.
 
     Args:
-        path: the video file.
+        info: the clip, probed once by the caller (annotate.video.probe).
         config: feature settings (sample rate, thresholds).
         landmarker_factory: makes the face finder (one per clip).
         role_overrides: track id -> role, from `--roles`.
         progress: called with (frames decoded, frames expected).
-        info: the clip's probe, if the caller has it already.
 
     Raises:
         VideoError: the clip cannot be read or holds no frames.
         ConfigError: a role override names a track that does not exist.
     """
-    info = info or probe(path)
     stretch = track_faces(info, config, landmarker_factory, progress=progress)
     return finish_clip(info, config, stretch, role_overrides)
 

@@ -15,7 +15,7 @@ from annotate.extract.folder import check_output_folder
 from annotate.faces.landmarker import Device
 from annotate.faces.roles import parse_role_overrides
 from annotate.models import FACE_MODEL_SHA256, resolve_face_model
-from annotate.video import ClipInfo, ProgressHook, probe
+from annotate.video import ClipInfo, ProgressHook
 
 SAMPLE_CLIPS_DIR = Path(__file__).resolve().parents[2] / "sample_clips"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mts")
@@ -91,7 +91,7 @@ class ClipResult:
 
 
 def extract_to_folder(
-    clip: Path,
+    info: ClipInfo,
     out_dir: Path,
     config: FeatureConfig,
     *,
@@ -103,9 +103,11 @@ def extract_to_folder(
     workers: int = 1,
     progress: ProgressHook | None = None,
     overlay_progress: ProgressHook | None = None,
-    info: ClipInfo | None = None,
 ) -> ClipResult:
     """Extract one clip's features and write its outputs into `out_dir` (atomically).
+
+    `info` is the clip probed once at the top (annotate.video.probe: its container facts and
+    sha256); every layer below takes its facts from this record and none probes again.
 
     With `workers` above 1, a clip long enough (see annotate.extract.chunks) is cut into time chunks
     tracked in that many processes and stitched.
@@ -119,17 +121,15 @@ def extract_to_folder(
     check_output_folder(out_dir, force)  # refuse before any work
     overrides = parse_role_overrides(roles) if roles else None
     model = resolve_face_model()
-    info = info or probe(clip)
     features = extract_clip_parallel(
-        clip,
+        info,
         config,
         MediapipeFactory(model, device),
         workers=workers,
         role_overrides=overrides,
         progress=progress,
-        info=info,
     )
-    features = with_sound(features, clip)
+    features = with_sound(features)
     paths = write_clip_outputs(
         features,
         out_dir,
@@ -140,7 +140,7 @@ def extract_to_folder(
         overlay_progress=overlay_progress,
     )
     return ClipResult(
-        clip, out_dir, summary_document(features), paths, features.warnings, features.elapsed_s
+        info.path, out_dir, summary_document(features), paths, features.warnings, features.elapsed_s
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from annotate import columns as C
 from annotate.config import FeatureConfig
 from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.video import probe
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +21,7 @@ def infant_on_shoulder(
 ) -> ClipFeatures:
     clip = shared_fixtures / "real" / "fd_video.mp4"
     return extract_clip(
-        clip, feature_config.with_overrides(fps="all"), mediapipe_factory(face_model)
+        probe(clip), feature_config.with_overrides(fps="all"), mediapipe_factory(face_model)
     )
 
 
@@ -52,7 +53,7 @@ def test_a_lone_adult_is_not_called_infant(
 ) -> None:
     clip = shared_fixtures / "faces" / "single_face.mp4"
     features = extract_clip(
-        clip, feature_config.with_overrides(fps="all"), mediapipe_factory(face_model)
+        probe(clip), feature_config.with_overrides(fps="all"), mediapipe_factory(face_model)
     )
     roles = {a.role for a in features.roles.values()}
     assert roles == {"mother"}
