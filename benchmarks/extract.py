@@ -65,8 +65,8 @@ def pipeline(clip: str, workers: int, second_look: bool = True) -> dict[str, Any
     visible = features.table[features.table["visible"]]
     return {
         "seconds": elapsed,
-        "frames": features.summary["frames_analysed"],
-        "faces_per_frame": len(visible) / max(features.summary["frames_analysed"], 1),
+        "frames": features.summary.frames_analysed,
+        "faces_per_frame": len(visible) / max(features.summary.frames_analysed, 1),
     }
 
 

@@ -59,7 +59,7 @@ def main() -> None:
                 probe(args.clip), config, mediapipe_factory(resolve_face_model(), device)
             )  # type: ignore[arg-type]
         elapsed = time.perf_counter() - started
-        frames = features.summary["frames_analysed"]
+        frames = features.summary.frames_analysed
         print(
             f"pipeline, asked {device}, ran on {features.device}: {elapsed:.1f} s for "
             f"{frames} frames ({frames / elapsed:.1f} frames/s)",

@@ -273,7 +273,7 @@ def run_finish(job: FinishJob) -> JobReport:
         job,
         started,
         frames_decoded=features.frames_decoded,
-        frames_analysed=int(features.summary.get("frames_analysed", 0)),
+        frames_analysed=features.summary.frames_analysed,
         warnings=tuple(features.warnings),
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +12,7 @@ from annotate.config import FeatureConfig, load_feature_config
 from annotate.errors import AnnotateError, ConfigError
 from annotate.extract.folder import PROVENANCE_JSON, SUMMARY_JSON, check_output_folder
 from annotate.extract.job import SAMPLE_CLIPS_DIR, ClipResult, extract_to_folder, sample_clips
+from annotate.extract.summary import ClipSummary
 from annotate.progress import frame_bar
 from annotate.video import probe
 
@@ -86,7 +86,7 @@ def run_demo(
     for clip in clips:
         target = out / clip.stem
         if not force and (target / PROVENANCE_JSON).is_file():
-            summary = json.loads((target / SUMMARY_JSON).read_text(encoding="utf-8"))
+            summary = ClipSummary.from_json(target / SUMMARY_JSON)
             paths = sorted(p for p in target.iterdir() if not p.name.startswith("."))
             results.append(ClipResult(clip, target, summary, paths, reused=True))
             continue

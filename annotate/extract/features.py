@@ -6,18 +6,19 @@ writes nothing (annotate.extract.folder writes). Progress goes to an optional ho
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from annotate.config import FeatureConfig
 from annotate.errors import VideoError
-from annotate.extract.summary import clip_summary
+from annotate.extract.summary import ClipSummary, clip_summary
 from annotate.faces.episodes import clip_episodes
 from annotate.faces.face_evidence import face_evidence
 from annotate.faces.finder import ExpectedFace, FaceFinder
@@ -63,7 +64,7 @@ class ClipFeatures:
     config: FeatureConfig
     table: pd.DataFrame
     episodes: list[Episode]
-    summary: dict[str, Any]
+    summary: ClipSummary
     roles: dict[int, RoleAssignment]
     sample_fps: float
     frames_decoded: int
@@ -266,7 +267,10 @@ def finish_clip(
             )
     episodes = clip_episodes(table, config.episodes, config.expressions)
     sample_fps = _effective_rate(samples, info.fps)
-    summary = clip_summary(table, episodes, roles, sample_fps, config.expressions.smile_min)
+    figures = clip_summary(table, episodes, roles, sample_fps, config.expressions.smile_min)
+    summary = dataclasses.replace(
+        figures, clip=info.clip_id, video_sha256=info.sha256, duration_s=round(info.duration_s, 3)
+    )
     return ClipFeatures(
         info=info,
         config=config,

@@ -18,7 +18,7 @@ def with_sound(features: ClipFeatures) -> ClipFeatures:
     sound = analyse_clip_sound(
         info.path, info.clip_id, features.config.sound, info.fps, features.table
     )
-    summary = {**features.summary, "vocal": sound.summary}
+    summary = dataclasses.replace(features.summary, vocal=sound.summary)
     return dataclasses.replace(
         features,
         sound=sound,

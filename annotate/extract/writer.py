@@ -15,17 +15,6 @@ from annotate.install_lock import lock_record
 from annotate.video import ProgressHook
 
 
-def summary_document(features: ClipFeatures) -> dict[str, Any]:
-    """summary.json's content: the clip's facts, then the figures of annotate.extract.summary."""
-    info = features.info
-    return {
-        "clip": info.clip_id,
-        "video_sha256": info.sha256,
-        "duration_s": round(info.duration_s, 3),
-        **features.summary,
-    }
-
-
 def provenance_document(
     features: ClipFeatures, model_sha256: str, outputs: list[str]
 ) -> dict[str, Any]:
@@ -54,7 +43,7 @@ def provenance_document(
             "codec": info.codec,
         },
         "sample_fps": round(features.sample_fps, 4),
-        "frames_analysed": features.summary.get("frames_analysed", 0),
+        "frames_analysed": features.summary.frames_analysed,
         "roles": {
             f"track{a.track_id}": {
                 "role": a.role,
@@ -97,7 +86,7 @@ def write_clip_outputs(
         if csv:
             features.table.to_csv(stage / O.FEATURES_CSV, index=False)
         episode_table(info.clip_id, features.episodes).to_csv(stage / O.EPISODES_CSV, index=False)
-        O.write_json(stage / O.SUMMARY_JSON, summary_document(features))
+        O.write_json(stage / O.SUMMARY_JSON, features.summary.to_json())
         level = None
         if sound is not None and sound.table is not None:
             level = (sound.table["t"].to_numpy(), sound.table["level_db"].to_numpy())

@@ -44,7 +44,7 @@ def test_where_the_partner_is_not_found_looking_at_is_unknown(
     infant = table[table[C.ROLE] == "infant"]
     assert (infant[C.LOOKING_AT] == C.GAZE_UNKNOWN_VALUE).all()
     assert (infant[C.LOOKING_AT_CONFIDENCE] == 0).all()
-    figures = infant_on_shoulder.summary["roles"]["infant"]
+    figures = infant_on_shoulder.summary.to_json()["roles"]["infant"]
     assert figures["gaze_unknown_share"] == 1.0 and figures["looking_elsewhere_share"] == 0.0
 
 

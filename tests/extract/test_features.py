@@ -47,9 +47,11 @@ def test_a_clip_with_two_faces(clip: Path) -> None:
     assert ("mutual_gaze", "dyad") in kinds
     assert ("face_absent", "infant") in kinds
     assert ("smile", "mother") in kinds and ("smile", "infant") not in kinds
-    assert features.summary["roles"]["mother"]["smiling_share"] == 1.0
-    assert features.summary["roles"]["infant"]["visible_share"] == pytest.approx(0.8, abs=0.01)
-    assert features.summary["dyad"]["mutual_gaze"]["episodes"] == 2
+    assert features.summary.to_json()["roles"]["mother"]["smiling_share"] == 1.0
+    assert features.summary.to_json()["roles"]["infant"]["visible_share"] == pytest.approx(
+        0.8, abs=0.01
+    )
+    assert features.summary.to_json()["dyad"]["mutual_gaze"]["episodes"] == 2
 
 
 def test_role_overrides_swap_the_roles(clip: Path) -> None:
@@ -66,7 +68,7 @@ def test_no_face_gives_an_empty_table_and_a_note(clip: Path) -> None:
     assert list(features.table.columns[: len(C.FEATURE_COLUMNS)]) == list(C.FEATURE_COLUMNS)
     assert features.episodes == []
     assert any("no face found" in note for note in features.warnings)
-    assert features.summary["frames_analysed"] == 0
+    assert features.summary.to_json()["frames_analysed"] == 0
 
 
 def test_every_frame_when_asked(clip: Path) -> None:

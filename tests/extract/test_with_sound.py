@@ -52,7 +52,7 @@ def test_a_clip_without_sound(
     provenance = json.loads((tmp_path / "out" / "provenance.json").read_text())
     assert f"{clip}: no sound track; the vocal channel is empty" in provenance["warnings"]
     assert provenance["audio"]["status"] == "none"
-    assert result.summary["vocal"] == {"sound": "none"}
+    assert result.summary.to_json()["vocal"] == {"sound": "none"}
 
 
 def test_a_damaged_sound_track(
