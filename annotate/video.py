@@ -9,7 +9,6 @@ memory does not grow with the clip's length.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +18,10 @@ import numpy as np
 
 from annotate import budgets
 from annotate.errors import VideoError
+from annotate.io.file_hash import HashCache, file_sha256
 
 ProgressHook = Callable[[int, int], None]
 """Called with (frames decoded so far, frames expected in the clip)."""
-
-_HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -53,15 +51,6 @@ class Frame:
     index: int
     t: float
     rgb: np.ndarray  # (height, width, 3) uint8
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _open(path: Path) -> cv2.VideoCapture:
@@ -115,8 +104,12 @@ def _fourcc(capture: cv2.VideoCapture) -> str:
     return text.strip("\x00 ") or "unknown"
 
 
-def probe(path: Path | str, *, with_hash: bool = True) -> ClipInfo:
+def probe(path: Path | str, *, with_hash: bool = True, hashes: HashCache | None = None) -> ClipInfo:
     """Read a clip's container facts and decode its first frame (to prove it is readable).
+
+    The sha256 (skipped with `with_hash` False) is annotate.io.file_hash's: the file is read
+    only when it is new or changed since it was last hashed; `hashes` is the remembered digests
+    to use (the caller saves them), by default the user's cache.
 
     Raises:
         VideoError: the file is missing, is not a video, declares frames larger than
@@ -144,7 +137,7 @@ def probe(path: Path | str, *, with_hash: bool = True) -> ClipInfo:
     duration = frame_count / fps if frame_count else 0.0
     return ClipInfo(
         path=path,
-        sha256=file_sha256(path) if with_hash else "",
+        sha256=file_sha256(path, hashes) if with_hash else "",
         fps=fps,
         frame_count=frame_count,
         duration_s=duration,

@@ -51,21 +51,22 @@ def pipeline(clip: str, workers: int, second_look: bool = True) -> dict[str, Any
     from dataclasses import replace
 
     from annotate.config import load_feature_config
+    from annotate.extract.chunks import MediapipeFactory, extract_clip_parallel
     from annotate.models import resolve_face_model
-    from annotate.parallel import MediapipeFactory, extract_clip_parallel
+    from annotate.video import probe
 
     config = load_feature_config()
     config = replace(config, search=replace(config.search, second_look=second_look))
     started = time.perf_counter()
     features = extract_clip_parallel(
-        clip, config, MediapipeFactory(resolve_face_model()), workers=workers
+        probe(clip), config, MediapipeFactory(resolve_face_model()), workers=workers
     )
     elapsed = time.perf_counter() - started
     visible = features.table[features.table["visible"]]
     return {
         "seconds": elapsed,
-        "frames": features.summary["frames_analysed"],
-        "faces_per_frame": len(visible) / max(features.summary["frames_analysed"], 1),
+        "frames": features.summary.frames_analysed,
+        "faces_per_frame": len(visible) / max(features.summary.frames_analysed, 1),
     }
 
 

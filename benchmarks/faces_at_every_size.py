@@ -17,12 +17,13 @@ import numpy as np
 import pandas as pd
 
 from annotate.config import FeatureConfig, load_feature_config
-from annotate.extraction import LandmarkerFactory, extract_clip, mediapipe_factory
+from annotate.extract.features import LandmarkerFactory, extract_clip, mediapipe_factory
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.models import resolve_face_model
 from annotate.samples.presets import FACE_SIZES_PX, faces_at_every_size
 from annotate.samples.script import Script
+from annotate.video import probe
 
 
 def whole_frame_only(model: Path) -> LandmarkerFactory:
@@ -76,7 +77,7 @@ def main() -> None:
         ("full finder", mediapipe_factory(model)),
     ):
         started = time.perf_counter()
-        features = extract_clip(clip, config, factory)
+        features = extract_clip(probe(clip), config, factory)
         results[name] = (found_shares(features.table, script), time.perf_counter() - started)
     print(f"{script.name}: 1280x720, {args.duration:g} s at 10 frames/s, 6 faces")
     print(f"{'face width':>12s}" + "".join(f"{n:>20s}" for n in results))

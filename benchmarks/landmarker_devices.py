@@ -15,7 +15,7 @@ import warnings
 from pathlib import Path
 
 from annotate.config import load_feature_config
-from annotate.extraction import extract_clip, mediapipe_factory
+from annotate.extract.features import extract_clip, mediapipe_factory
 from annotate.faces.landmarker import Device, FaceLandmarker
 from annotate.models import resolve_face_model
 from annotate.video import iter_frames, probe
@@ -56,10 +56,10 @@ def main() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             features = extract_clip(
-                args.clip, config, mediapipe_factory(resolve_face_model(), device)
+                probe(args.clip), config, mediapipe_factory(resolve_face_model(), device)
             )  # type: ignore[arg-type]
         elapsed = time.perf_counter() - started
-        frames = features.summary["frames_analysed"]
+        frames = features.summary.frames_analysed
         print(
             f"pipeline, asked {device}, ran on {features.device}: {elapsed:.1f} s for "
             f"{frames} frames ({frames / elapsed:.1f} frames/s)",

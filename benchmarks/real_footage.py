@@ -35,7 +35,7 @@ import pandas as pd
 
 from annotate import columns as C
 from annotate.config import FeatureConfig, load_feature_config
-from annotate.extraction import FaceSource, LandmarkerFactory, extract_clip, mediapipe_factory
+from annotate.extract.features import FaceSource, LandmarkerFactory, extract_clip, mediapipe_factory
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.faces.observation import FaceObservation
@@ -43,6 +43,7 @@ from annotate.faces.second_look import MeshSecondLook
 from annotate.faces.tracking import FaceTracker, real_tracks
 from annotate.models import FACE_MESH, FULL_RANGE_DETECTOR, resolve_face_model, resolve_wheel_model
 from annotate.samples.yaw_sweep import HEIGHT, WIDTH, yaw_sweep
+from annotate.video import probe
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 REAL_CLIPS = {
@@ -95,7 +96,7 @@ def clip_report(name: str, path: Path, config: FeatureConfig, factory: Landmarke
         return made[-1]
 
     started = time.perf_counter()
-    features = extract_clip(path, config, keep)
+    features = extract_clip(probe(path), config, keep)
     elapsed = time.perf_counter() - started
     table = features.table
     samples = int(table[C.FRAME].nunique()) if len(table) else 0

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from annotate import columns as C
 from annotate.config import load_feature_config
-from annotate.extraction import extract_clip, mediapipe_factory
+from annotate.extract.features import extract_clip, mediapipe_factory
 from annotate.models import resolve_face_model
+from annotate.video import probe
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO.parent / "shared" / "fixtures"
@@ -34,10 +35,10 @@ CLIPS = (
 def measure(clip: Path, kind: str, fps: str) -> None:
     config = load_feature_config().with_overrides(fps=fps)
     started = time.perf_counter()
-    features = extract_clip(clip, config, mediapipe_factory(resolve_face_model()))
+    features = extract_clip(probe(clip), config, mediapipe_factory(resolve_face_model()))
     elapsed = time.perf_counter() - started
     table = features.table
-    frames = int(features.summary.get("frames_analysed", 0))
+    frames = features.summary.frames_analysed
     visible = table[table[C.VISIBLE]] if not table.empty else table
     found = visible[C.FRAME].nunique() if not table.empty else 0
     print(f"\n{clip.name} ({fps} samples/s): {frames} frames, a face found in {found}")
@@ -52,19 +53,20 @@ def measure(clip: Path, kind: str, fps: str) -> None:
     if kind and found:
         right = visible[C.ROLE].isin(["infant"] if kind == "infant" else ["mother", "adult_2"])
         print(f"   found faces with the right role ({kind}): {right.mean():.1%}")
-    for role, figures in features.summary.get("roles", {}).items():
-        partner = figures.get("looking_at_partner_share")
+    for role, figures in features.summary.roles.items():
+        partner = figures.looking_at_partner_share
         print(
             f"   {role}: looks at partner "
             + ("-" if partner is None else f"{partner:.0%}")
-            + f", elsewhere {figures['looking_elsewhere_share']:.0%}, "
-            f"unknown {figures['gaze_unknown_share']:.0%}"
+            + f", elsewhere {figures.looking_elsewhere_share or 0.0:.0%}, "
+            f"unknown {figures.gaze_unknown_share or 0.0:.0%}"
         )
-    dyad = features.summary.get("dyad")
+    dyad = features.summary.dyad
     if dyad:
         print(
-            f"   dyad: mutual gaze {dyad['mutual_gaze_share']:.0%}, none "
-            f"{dyad['no_mutual_gaze_share']:.0%}, unknown {dyad['mutual_gaze_unknown_share']:.0%}"
+            f"   dyad: mutual gaze {dyad.mutual_gaze_share or 0.0:.0%}, none "
+            f"{dyad.no_mutual_gaze_share or 0.0:.0%}, "
+            f"unknown {dyad.mutual_gaze_unknown_share or 0.0:.0%}"
         )
 
 

@@ -4,7 +4,6 @@ The output folder of a batch:
 
     OUT/.batch.lock                 held (fcntl) by the batch running on OUT
     OUT/.batch.workers.lock         held (shared) by that batch and each of its local workers
-    OUT/.state/hashes.json          sha256 of each video by (path, size, modification time)
     OUT/.work/<clip>/chunk-*.pkl    finished time chunks of a clip not finished yet
     OUT/clips/<clip>/               the clip's outputs (annotate extract's), provenance.json last
 
@@ -26,18 +25,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from annotate.errors import OutputError
-from annotate.extraction import TrackedStretch
+from annotate.extract.features import TrackedStretch
+from annotate.extract.folder import PROVENANCE_JSON
 from annotate.io.atomic import write_bytes
-from annotate.outputs import PROVENANCE_JSON
-from annotate.video import file_sha256
 
 LOCK_NAME = ".batch.lock"
 WORKER_LOCK_NAME = ".batch.workers.lock"
 WORKER_GRACE_S = 3.0  # how long a new batch waits for the workers of a killed one to end
-STATE_DIR = ".state"
 WORK_DIR = ".work"
 CLIPS_DIR = "clips"
 
@@ -125,39 +122,6 @@ def _take_worker_lock(out: Path, grace_s: float) -> int:
     os.ftruncate(handle, 0)
     fcntl.flock(handle, fcntl.LOCK_SH)  # shared from now on: this batch's workers join it
     return handle
-
-
-class HashCache:
-    """sha256 of video files, remembered by (absolute path, size, modification time in ns), so a
-    second run does not read every video again. Saved atomically in OUT/.state/hashes.json."""
-
-    def __init__(self, out: Path) -> None:
-        self.path = out / STATE_DIR / "hashes.json"
-        self._known: dict[str, dict[str, Any]] = {}
-        if self.path.is_file():
-            try:
-                loaded = json.loads(self.path.read_text(encoding="utf-8"))
-                self._known = loaded if isinstance(loaded, dict) else {}
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                self._known = {}  # a damaged cache is only a slower run
-
-    def sha256(self, video: Path) -> str:
-        """The file's sha256, computed only when the file changed since it was last seen."""
-        stat = video.stat()
-        key = str(video.resolve())
-        known = self._known.get(key)
-        if (
-            known
-            and known.get("size") == stat.st_size
-            and known.get("mtime_ns") == stat.st_mtime_ns
-        ):
-            return str(known["sha256"])
-        digest = file_sha256(video)
-        self._known[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
-        return digest
-
-    def save(self) -> None:
-        write_bytes(self.path, json.dumps(self._known, indent=1, sort_keys=True), force=True)
 
 
 def result_key(video_sha256: str, config_hash: str, model_sha256: str) -> str:

@@ -32,7 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from annotate import columns as C
-from annotate import outputs as O
+from annotate.extract import folder as O
+from annotate.extract.summary import ClipSummary
 from annotate.faces.frame_table import empty_feature_table
 from annotate.io.atomic import write_bytes
 from pipelines.cache import CLIPS_DIR, result_key
@@ -137,7 +138,7 @@ def build_dataset(
     """
     features_dir = out / FEATURES_DIR
     rows: list[dict[str, Any]] = []
-    summaries: list[tuple[ManifestEntry, dict[str, Any]]] = []
+    summaries: list[tuple[ManifestEntry, ClipSummary]] = []
     seconds_parts, pairs_parts = [], []
     keep: set[str] = set()
     for outcome in outcomes:
@@ -145,7 +146,7 @@ def build_dataset(
             continue
         entry = outcome.entry
         clip_dir = out / CLIPS_DIR / entry.clip_id
-        summary = read_json(clip_dir / O.SUMMARY_JSON)
+        summary = ClipSummary.from_json(clip_dir / O.SUMMARY_JSON)
         provenance = read_json(clip_dir / O.PROVENANCE_JSON)
         key = _key_of(provenance)
         write_partition(features_dir, entry.clip_id, key, clip_dir / O.FEATURES_PARQUET)

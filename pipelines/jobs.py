@@ -28,7 +28,8 @@ from typing import Any
 
 from annotate.config import FeatureConfig
 from annotate.errors import AnnotateError
-from annotate.extraction import (
+from annotate.extract.chunks import MediapipeFactory, join_stretches
+from annotate.extract.features import (
     ClipFeatures,
     LandmarkerFactory,
     TrackedStretch,
@@ -38,9 +39,7 @@ from annotate.extraction import (
 from annotate.faces.group_roles import assign_group_roles, group_tracks
 from annotate.faces.landmarker import Device
 from annotate.faces.roles import RoleAssignment
-from annotate.faces.stitching import stitch_tracks
 from annotate.faces.tracking import Track
-from annotate.parallel import MediapipeFactory
 from annotate.video import ClipInfo
 from pipelines.cache import chunk_file, load_chunk, save_chunk
 from pipelines.lifeline import bind_to_batch
@@ -232,26 +231,9 @@ def run_chunk(job: ChunkJob) -> JobReport:
 
 
 def join_chunks(plan: ClipPlan, stretches: list[TrackedStretch]) -> TrackedStretch:
-    """One stretch over the whole clip from its chunks, in time order (tracks stitched)."""
-    if len(stretches) == 1:
-        return stretches[0]
-    info, config = plan.info, plan.config
-    tracks = stitch_tracks(
-        [s.tracks for s in stretches],
-        config.tracking,
-        config.faces.max_faces,
-        (info.width, info.height),
-    )
-    return TrackedStretch(
-        start_s=0.0,
-        end_s=None,
-        samples=[sample for part in stretches for sample in part.samples],
-        tracks=tracks,
-        frames_decoded=sum(s.frames_decoded for s in stretches),
-        device=stretches[0].device,
-        elapsed_s=sum(s.elapsed_s for s in stretches),
-        heads=[mark for part in stretches for mark in part.heads],
-    )
+    """One stretch over the whole clip from its chunks, in time order (tracks stitched by
+    annotate.extract.chunks.join_stretches, the stitch `annotate extract` uses too)."""
+    return join_stretches(stretches, plan.config, (plan.info.width, plan.info.height))
 
 
 def finish_features(
@@ -271,8 +253,8 @@ def group_roles(tracks: Sequence[Track], frame_size: tuple[int, int]) -> dict[in
 
 def run_finish(job: FinishJob) -> JobReport:
     """Join, finish and write one clip, then drop its kept chunks."""
-    from annotate.clip_sound import with_sound
-    from annotate.clip_writer import write_clip_outputs
+    from annotate.extract.sound import with_sound
+    from annotate.extract.writer import write_clip_outputs
 
     started = time.perf_counter()
     plan = job.plan
@@ -291,7 +273,7 @@ def run_finish(job: FinishJob) -> JobReport:
         job,
         started,
         frames_decoded=features.frames_decoded,
-        frames_analysed=int(features.summary.get("frames_analysed", 0)),
+        frames_analysed=features.summary.frames_analysed,
         warnings=tuple(features.warnings),
     )
 

@@ -25,9 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotate.clip_job import VIDEO_SUFFIXES
 from annotate.config import FeatureConfig
 from annotate.errors import ConfigError
+from annotate.extract.job import VIDEO_SUFFIXES
 from annotate.manifest_rows import read_manifest_rows, safe_id
 
 CLIP, SESSION = "clip", "session"

@@ -6,7 +6,7 @@
    workers end with the batch, pipelines.lifeline) and clear what a killed run left
    half-written.
 2. Probe every clip (a missing or unreadable one is recorded and the rest goes on), take its
-   sha256 (remembered by size and time, see pipelines.cache) and its settings (by kind); a clip
+   sha256 (remembered by size and time, annotate.io.file_hash) and its settings (by kind); a clip
    whose folder holds a finished result for this video, config and model is not computed again.
 3. Cut each clip to compute into time chunks (`chunk_s`, edges on the sampling grid); chunks
    kept by an interrupted run are not tracked again. Chunks go to the pool; when a clip's chunks
@@ -30,15 +30,17 @@ import cv2
 
 from annotate.config import FeatureConfig, load_feature_config
 from annotate.errors import AnnotateError
-from annotate.extraction import LandmarkerFactory
+from annotate.extract.chunks import MIN_CHUNK_S, plan_chunks
+from annotate.extract.features import LandmarkerFactory
+from annotate.extract.folder import SUMMARY_JSON
+from annotate.extract.summary import ClipSummary
+from annotate.io.file_hash import HashCache
 from annotate.models import FACE_MODEL_SHA256, resolve_face_model
-from annotate.parallel import MIN_CHUNK_S, plan_chunks
 from annotate.video import ClipInfo, probe
 from pipelines.cache import (
     CLIPS_DIR,
     WORK_DIR,
     WORKER_LOCK_NAME,
-    HashCache,
     batch_lock,
     clean_leftovers,
     result_key,
@@ -173,12 +175,11 @@ class _Batch:
         """Probe, hash and plan every clip; record errors and cached results at once."""
         base = load_feature_config(self.options.config_path)
         model = resolve_face_model() if self.factory is None else Path("unused-by-fakes")
-        hashes = HashCache(self.out)
+        hashes = HashCache()
         for entry in self.manifest.entries:
             try:
                 config = clip_config(base, entry, self.options)
-                info = probe(entry.path, with_hash=False)
-                info = replace(info, sha256=hashes.sha256(entry.path))
+                info = probe(entry.path, hashes=hashes)
             except (AnnotateError, OSError) as exc:
                 outcome = ClipOutcome(
                     entry, ERROR, stage="probe", error_kind=type(exc).__name__, message=str(exc)
@@ -340,10 +341,8 @@ def _report_of(job: Job, exc: BaseException) -> JobReport:
 
 
 def _cached_figures(plan: ClipPlan) -> dict[str, Any]:
-    from pipelines.tables import read_json
-
-    summary = read_json(plan.out_dir / "summary.json")
-    return {"frames_analysed": int(summary.get("frames_analysed", 0))}
+    summary = ClipSummary.from_json(plan.out_dir / SUMMARY_JSON)
+    return {"frames_analysed": summary.frames_analysed}
 
 
 def run_batch(

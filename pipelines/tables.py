@@ -13,9 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from annotate import outputs as O
 from annotate.analysis.prepost import PHASES, ClipFigures, dyad_row, summary_figures
 from annotate.errors import OutputError
+from annotate.extract import folder as O
+from annotate.extract.summary import ClipSummary
 from annotate.faces.roles import DYAD
 from annotate.install_lock import lock_record
 from annotate.io.atomic import write_bytes
@@ -104,7 +105,7 @@ def _head(entry: ManifestEntry, extra_columns: Sequence[str]) -> dict[str, Any]:
 
 def clip_rows(
     entry: ManifestEntry,
-    summary: dict[str, Any],
+    summary: ClipSummary,
     extra_columns: Sequence[str] = (),
     group: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
@@ -112,39 +113,39 @@ def clip_rows(
     (one row with no role when no face was found)."""
     facts = {
         **_head(entry, extra_columns),
-        "video_sha256": summary.get("video_sha256", ""),
-        "duration_s": summary.get("duration_s"),
-        "sample_fps": summary.get("sample_fps"),
-        "frames_analysed": summary.get("frames_analysed"),
-        "analysed_s": summary.get("analysed_s"),
+        "video_sha256": summary.video_sha256,
+        "duration_s": summary.duration_s,
+        "sample_fps": summary.sample_fps,
+        "frames_analysed": summary.frames_analysed,
+        "analysed_s": summary.analysed_s,
     }
     rows = []
-    for role, figures in summary.get("roles", {}).items():
-        absent = figures.get("face_absent", {})
+    for role, figures in summary.roles.items():
+        absent = figures.face_absent
         rows.append(
             {
                 **facts,
                 "role": role,
-                "track": figures.get("track"),
-                "role_confidence": figures.get("role_confidence"),
-                "role_source": figures.get("role_source"),
-                **{name: figures.get(name) for name in ROLE_FIGURES[:5]},
-                "face_absent_episodes": absent.get("episodes"),
-                "face_absent_longest_s": absent.get("longest_s"),
-                "face_absent_total_s": absent.get("total_s"),
+                "track": figures.track,
+                "role_confidence": figures.role_confidence,
+                "role_source": figures.role_source,
+                **{name: getattr(figures, name) for name in ROLE_FIGURES[:5]},
+                "face_absent_episodes": absent.episodes,
+                "face_absent_longest_s": absent.longest_s,
+                "face_absent_total_s": absent.total_s,
             }
         )
-    dyad = summary.get("dyad")
+    dyad = summary.dyad
     if dyad:
         row = {
             **facts,
             "role": DYAD,
-            "mutual_gaze_share": dyad.get("mutual_gaze_share"),
-            "mutual_gaze_unknown_share": dyad.get("mutual_gaze_unknown_share"),
+            "mutual_gaze_share": dyad.mutual_gaze_share,
+            "mutual_gaze_unknown_share": dyad.mutual_gaze_unknown_share,
         }
         for kind in ("mutual_gaze", "infant_gaze_aversion"):
             for figure in ("episodes", "longest_s", "total_s"):
-                row[f"{kind}_{figure}"] = dyad.get(kind, {}).get(figure)
+                row[f"{kind}_{figure}"] = getattr(getattr(dyad, kind), figure)
         rows.append(row)
     if group is not None:
         rows.append({**facts, "role": GROUP, **group})
@@ -173,7 +174,7 @@ def clips_table(rows: list[dict[str, Any]], extra_columns: Sequence[str]) -> pd.
     return table
 
 
-def prepost_table(clips: Sequence[tuple[ManifestEntry, dict[str, Any]]]) -> pd.DataFrame:
+def prepost_table(clips: Sequence[tuple[ManifestEntry, ClipSummary]]) -> pd.DataFrame:
     """prepost.csv: `annotate export prepost`'s table (annotate.analysis.prepost.dyad_row) for
     the batch's clips with a dyad and a pre or post phase, from (entry, summary.json) pairs;
     sessions are left out, and the CARE-Index columns are empty (a batch has no store)."""
@@ -186,7 +187,7 @@ def prepost_table(clips: Sequence[tuple[ManifestEntry, dict[str, Any]]]) -> pd.D
     rows = [dyad_row(dyad, phases) for dyad, phases in by_dyad.items()]
     if rows:
         return pd.DataFrame(rows)
-    empty = dyad_row("", {"pre": ClipFigures("", "", summary_figures({}))})
+    empty = dyad_row("", {"pre": ClipFigures("", "", summary_figures(ClipSummary()))})
     return pd.DataFrame(columns=list(empty))
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from annotate import models
 from annotate.errors import ModelError
+from annotate.io.cache_dir import CACHE_ENV
 
 
 def test_the_real_model_verifies(face_model: Path) -> None:
@@ -35,7 +36,7 @@ def test_no_model_and_no_fetch_says_what_to_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(models.MODEL_ENV, raising=False)
-    monkeypatch.setenv(models.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     with pytest.raises(ModelError, match="annotate models fetch"):
         models.resolve_face_model(auto_fetch=False)
 
@@ -43,7 +44,7 @@ def test_no_model_and_no_fetch_says_what_to_do(
 def test_a_fetch_that_brings_wrong_bytes_saves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(models.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(models, "_download_official", lambda timeout: b"tampered")
     monkeypatch.setattr(models, "_download_from_wheel", lambda timeout: b"tampered too")
     with pytest.raises(ModelError, match="sha256 mismatch"):
@@ -66,6 +67,6 @@ def test_the_second_look_models_verify_and_impostors_are_refused(
 def test_a_missing_second_look_model_without_fetch_says_what_to_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(models.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     with pytest.raises(ModelError, match="annotate models fetch"):
         models.resolve_wheel_model(models.FACE_MESH, auto_fetch=False)

@@ -27,7 +27,7 @@ from annotate.coding.reliability_frames import (
 )
 from annotate.coding.reliability_pooled import REPS, SEED, AgreementRow, agreement_rows
 from annotate.errors import InterchangeError
-from annotate.outputs import EPISODES_CSV
+from annotate.extract.folder import EPISODES_CSV
 from annotate.timeline.episodes import Episode
 
 AUTO = "automatic"

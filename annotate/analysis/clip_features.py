@@ -30,7 +30,7 @@ from annotate import columns as C
 from annotate.coding.clip_roles import swapped_kind, swapped_role
 from annotate.config import load_feature_config
 from annotate.errors import InterchangeError
-from annotate.outputs import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
+from annotate.extract.folder import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
 from annotate.timeline.episodes import Episode, sample_ends
 
 ADULT, INFANT = "adult", "infant"

@@ -40,8 +40,8 @@ from annotate.coding.records import Annotation, CodingData
 from annotate.coding.schemes import ATTRIBUTES_TIER
 from annotate.coding.store import AnnotationStore
 from annotate.errors import AnnotateError, ConfigError, InterchangeError, StoreError
+from annotate.extract.folder import EPISODES_CSV
 from annotate.interchange.convert import INPUT_FORMATS, file_format, parts, read_any, select_part
-from annotate.outputs import EPISODES_CSV
 from annotate.timeline.episodes import Episode
 
 AUTO = "auto"

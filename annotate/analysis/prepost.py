@@ -43,8 +43,9 @@ from annotate.coding.clip_roles import ClipRoles, clip_roles
 from annotate.coding.clips import default_db_path
 from annotate.coding.store import AnnotationStore
 from annotate.errors import ConfigError, InterchangeError
-from annotate.outputs import PROVENANCE_JSON, SUMMARY_JSON
-from annotate.video import file_sha256
+from annotate.extract.folder import PROVENANCE_JSON, SUMMARY_JSON
+from annotate.extract.summary import ClipSummary, DyadFigures, RoleFigures
+from annotate.io.file_hash import file_sha256
 
 PHASES = ("pre", "post")
 ROLE_FIGURES = (
@@ -92,27 +93,27 @@ def _number(value: Any) -> float:
     )
 
 
-def summary_figures(summary: dict[str, Any]) -> dict[str, float]:
-    """The figures of a summary.json (see the module docstring)."""
-    analysed = _number(summary.get("analysed_s"))
+def summary_figures(summary: ClipSummary) -> dict[str, float]:
+    """The figures of a summary.json (see the module docstring); NaN where one is missing."""
+    analysed = _number(summary.analysed_s)
     figures = {"analysed_s": analysed}
-    dyad = summary.get("dyad") or {}
+    dyad = summary.dyad or DyadFigures()
     for name in DYAD_SHARES:
-        figures[name] = _number(dyad.get(name))
+        figures[name] = _number(getattr(dyad, name))
     for kind in ("mutual_gaze", "infant_gaze_aversion"):
-        part = dyad.get(kind) or {}
+        part = getattr(dyad, kind)
         for name in EPISODE_FIGURES:
-            figures[f"{kind}_{name}"] = _number(part.get(name))
+            figures[f"{kind}_{name}"] = _number(getattr(part, name))
         per_min = figures[f"{kind}_episodes"] * 60.0 / analysed if analysed > 0 else math.nan
         figures[f"{kind}_per_min"] = per_min
-    roles = summary.get("roles") or {}
     for role in ("mother", "infant"):
-        figures_of_role = roles.get(role) or {}
+        figures_of_role = summary.roles.get(role) or RoleFigures()
         for name in ROLE_FIGURES:
-            figures[f"{role}_{name}"] = _number(figures_of_role.get(name))
-        absent = figures_of_role.get("face_absent") or {}
+            figures[f"{role}_{name}"] = _number(getattr(figures_of_role, name))
         for name in EPISODE_FIGURES:
-            figures[f"{role}_face_absent_{name}"] = _number(absent.get(name))
+            figures[f"{role}_face_absent_{name}"] = _number(
+                getattr(figures_of_role.face_absent, name)
+            )
     return figures
 
 
@@ -160,14 +161,17 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     return loaded if isinstance(loaded, dict) else None
 
 
+def _read_summary(path: Path) -> ClipSummary | None:
+    """The clip summary in `path`, None when there is none (a malformed one raises)."""
+    return ClipSummary.from_json(path) if path.is_file() else None
+
+
 def _clip_sha256(row: StudyRow, folder: Path | None, notes: list[str]) -> str:
     recorded = ""
     if folder is not None:
-        summary = _read_json(folder / SUMMARY_JSON) or {}
+        summary = _read_summary(folder / SUMMARY_JSON) or ClipSummary()
         provenance = _read_json(folder / PROVENANCE_JSON) or {}
-        recorded = str(
-            summary.get("video_sha256") or (provenance.get("video") or {}).get("sha256") or ""
-        )
+        recorded = str(summary.video_sha256 or (provenance.get("video") or {}).get("sha256") or "")
     if row.path.is_file():
         actual = file_sha256(row.path)
         if recorded and recorded != actual:
@@ -221,10 +225,10 @@ def clip_figures(
 ) -> ClipFigures:
     """One clip's features and CARE-Index figures (NaN where missing, with a note)."""
     folder = outputs_folder(features_dir, row.clip_id, row.path.stem)
-    summary = _read_json(folder / SUMMARY_JSON) if folder is not None else None
+    summary = _read_summary(folder / SUMMARY_JSON) if folder is not None else None
     if summary is None:
         notes.append(f"{row.line}: no summary.json for {row.clip_id} under {features_dir}")
-    figures = summary_figures(summary or {})
+    figures = summary_figures(summary or ClipSummary())
     sha256 = _clip_sha256(row, folder, notes)
     roles = stores.roles_of(row, sha256) if sha256 else ClipRoles()
     if roles.swapped:

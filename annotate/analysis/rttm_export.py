@@ -3,7 +3,6 @@ episodes.csv) as an RTTM file with VTC's speaker labels (annotate.interchange.rt
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +11,10 @@ import pandas as pd
 
 from annotate.analysis.clip_features import read_episodes
 from annotate.errors import InterchangeError
+from annotate.extract.folder import EPISODES_CSV, SUMMARY_JSON
+from annotate.extract.summary import ClipSummary
 from annotate.interchange.rttm import write_rttm
 from annotate.interchange.rttm_vocal import vocal_rttm_data
-from annotate.outputs import EPISODES_CSV, SUMMARY_JSON
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,12 @@ class RttmExport:
 
 
 def _sound_status(folder: Path) -> str:
-    try:
-        summary = json.loads((folder / SUMMARY_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """How the clip's sound went (summary.json's vocal figures), "" when not said."""
+    path = folder / SUMMARY_JSON
+    if not path.is_file():
         return ""
-    vocal = summary.get("vocal") if isinstance(summary, dict) else None
-    return str(vocal.get("sound", "")) if isinstance(vocal, dict) else ""
+    vocal = ClipSummary.from_json(path).vocal or {}
+    return str(vocal.get("sound", ""))
 
 
 def _clip_id(episodes_csv: Path, folder: Path) -> str:

@@ -44,7 +44,7 @@ from annotate.analysis.synchrony import (
 )
 from annotate.analysis.table_files import beside, table_bytes
 from annotate.errors import ConfigError, InterchangeError
-from annotate.outputs import FEATURES_PARQUET
+from annotate.extract.folder import FEATURES_PARQUET
 
 ANALYSIS = "synchrony"
 MEASURES = (

@@ -29,7 +29,7 @@ from annotate import columns as C
 from annotate.analysis.clip_features import ClipFeatures
 from annotate.analysis.timeline_export import TimelineItem, lane_names
 from annotate.errors import AlignmentError, InterchangeError
-from annotate.outputs import FEATURES_PARQUET
+from annotate.extract.folder import FEATURES_PARQUET
 from annotate.timeline.intervals import Interval
 
 SHARE_FEATURES = (C.VISIBLE, "looking", C.MUTUAL_GAZE)

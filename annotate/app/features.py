@@ -22,12 +22,12 @@ import pandas as pd
 
 from annotate import columns as C
 from annotate.app.sound_lanes import SOUND_SOURCE, vocal_lanes
-from annotate.clip_job import extract_to_folder
 from annotate.coding.clip_roles import swapped_kind, swapped_role
 from annotate.config import load_feature_config
-from annotate.outputs import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
+from annotate.extract.folder import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
+from annotate.extract.job import extract_to_folder
 from annotate.timeline.intervals import Interval, gaps
-from annotate.video import ProgressHook
+from annotate.video import ClipInfo, ProgressHook
 
 FEATURES_FOLDER = "features"
 ROLE_COLUMNS = (
@@ -64,8 +64,9 @@ def has_features(folder: Path) -> bool:
     return (folder / PROVENANCE_JSON).is_file() and (folder / FEATURES_PARQUET).is_file()
 
 
-def extract_features(clip: Path, folder: Path, progress: ProgressHook | None = None) -> Path:
-    """Extract a clip's features into `folder` with the configured settings (configs/).
+def extract_features(clip: ClipInfo, folder: Path, progress: ProgressHook | None = None) -> Path:
+    """Extract a clip's features into `folder` with the configured settings (configs/); `clip` is
+    the project's probe of it (made once per version of the file, annotate.app.project).
 
     Raises:
         AnnotateError: the clip cannot be read, or the face model cannot be found.

@@ -16,9 +16,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from annotate.clip_job import VIDEO_SUFFIXES
 from annotate.coding.clips import DB_NAME, ClipRef
 from annotate.errors import AnnotateError
+from annotate.extract.job import VIDEO_SUFFIXES
 from annotate.video import ClipInfo, probe
 
 CACHE_FOLDER = ".annotate"

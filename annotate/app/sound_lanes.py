@@ -23,7 +23,7 @@ import pandas as pd
 
 from annotate import columns as C
 from annotate.errors import SoundError
-from annotate.outputs import AUDIO_PARQUET
+from annotate.extract.folder import AUDIO_PARQUET
 from annotate.sound.reader import RATE, sound_blocks, sound_track
 
 DB_MIN = -90.0

@@ -157,6 +157,6 @@ class Tool:
         if not has_features(folder):
             self.jobs.start(
                 f"features:{info.sha256}",
-                lambda hook: extract_features(info.path, folder, progress=hook),
+                lambda hook: extract_features(info, folder, progress=hook),
             )
         return self.status(info)

@@ -24,8 +24,8 @@ from annotate.coding.reliability_pooled import ALL
 from annotate.coding.store import AnnotationStore
 from annotate.commands.coding_common import DbOption, ForceOption, database, one_line_errors
 from annotate.errors import InterchangeError, StoreError
+from annotate.extract.folder import EPISODES_CSV
 from annotate.interchange.convert import read_any
-from annotate.outputs import EPISODES_CSV
 
 UNKNOWN_NOTE = (
     "Unknown: time where the automatic side could not tell (no face, or gaze unknown) is left "

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from annotate.clip_job import SAMPLE_CLIPS_DIR, ClipResult, extract_to_folder, sample_clips
 from annotate.config import FeatureConfig, load_feature_config
 from annotate.errors import AnnotateError, ConfigError
-from annotate.outputs import PROVENANCE_JSON, SUMMARY_JSON, check_output_folder
+from annotate.extract.folder import PROVENANCE_JSON, SUMMARY_JSON, check_output_folder
+from annotate.extract.job import SAMPLE_CLIPS_DIR, ClipResult, extract_to_folder, sample_clips
+from annotate.extract.summary import ClipSummary
 from annotate.progress import frame_bar
 from annotate.video import probe
 
@@ -54,7 +54,7 @@ def run_extract(
         frame_bar(f"{clip.name}: overlay", info.frame_count, quiet or not overlay) as drawn,
     ):
         return extract_to_folder(
-            clip,
+            info,
             out,
             settings,
             roles=roles,
@@ -65,7 +65,6 @@ def run_extract(
             workers=workers,
             progress=progress,
             overlay_progress=drawn,
-            info=info,
         )
 
 
@@ -87,7 +86,7 @@ def run_demo(
     for clip in clips:
         target = out / clip.stem
         if not force and (target / PROVENANCE_JSON).is_file():
-            summary = json.loads((target / SUMMARY_JSON).read_text(encoding="utf-8"))
+            summary = ClipSummary.from_json(target / SUMMARY_JSON)
             paths = sorted(p for p in target.iterdir() if not p.name.startswith("."))
             results.append(ClipResult(clip, target, summary, paths, reused=True))
             continue

@@ -18,6 +18,7 @@ from annotate.coding.care_store import set_aspect
 from annotate.coding.clips import ClipRef
 from annotate.coding.store import AnnotationStore
 from annotate.errors import ConfigError, InterchangeError
+from annotate.extract.summary import ClipSummary
 
 MANIFEST = """path,dyad,phase,programme,note
 clips/d01_pre.mp4,d01,pre,A1,first visit
@@ -148,11 +149,11 @@ def test_one_coder_can_be_chosen(study: Path) -> None:
 
 
 def test_the_figures_of_a_summary_are_flattened() -> None:
-    figures = summary_figures(_summary("d01_pre"))
+    figures = summary_figures(ClipSummary.from_dict(_summary("d01_pre")))
     assert figures["mutual_gaze_total_s"] == pytest.approx(54.0)
     assert figures["mother_smiling_share"] == 0.5
     assert math.isnan(figures["infant_mean_abs_yaw_deg"])  # not in this summary
-    assert math.isnan(summary_figures({})["mutual_gaze_per_min"])
+    assert math.isnan(summary_figures(ClipSummary())["mutual_gaze_per_min"])
 
 
 @pytest.mark.parametrize(

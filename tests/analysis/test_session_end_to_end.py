@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annotate.clip_job import extract_to_folder
 from annotate.coding.clips import ClipRef
 from annotate.coding.records import Annotation
 from annotate.coding.scheme_files import find_scheme
 from annotate.coding.store import AnnotationStore
 from annotate.config import load_feature_config
+from annotate.extract.job import extract_to_folder
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.interchange.eaf import read_eaf
 from annotate.models import resolve_face_model
@@ -23,6 +23,7 @@ from annotate.samples.make import make_clip
 from annotate.samples.presets import INFANT_LOOK, MOTHER_LOOK
 from annotate.samples.script import Script, Segment
 from annotate.timeline.intervals import Interval, covered_share
+from annotate.video import probe
 
 from .builders import run
 
@@ -66,7 +67,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Path:
         video, _ = make_clip(
             session_script(), astronaut_mesh(still.detect), folder, detect=still.detect
         )
-    extract_to_folder(video, folder / "features" / video.stem, load_feature_config())
+    extract_to_folder(probe(video), folder / "features" / video.stem, load_feature_config())
     scheme, clip = find_scheme("session_mechanisms"), ClipRef.from_video(video)
     with AnnotationStore(folder / "annotate.sqlite") as store:
         for tier, code, (start, end) in (

@@ -20,7 +20,7 @@ import pandas as pd
 from annotate import columns as C
 from annotate.app.features import features_folder
 from annotate.app.project import CACHE_FOLDER
-from annotate.outputs import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
+from annotate.extract.folder import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
 from annotate.video import probe
 
 REPO = Path(__file__).resolve().parents[2]

@@ -201,7 +201,7 @@ def eight_lanes(clip: Path) -> None:
     from annotate import columns as C
     from annotate.app.features import features_folder
     from annotate.app.project import CACHE_FOLDER
-    from annotate.outputs import EPISODES_CSV
+    from annotate.extract.folder import EPISODES_CSV
 
     info = probe(clip)
     path = features_folder(clip.parent / CACHE_FOLDER, info.sha256) / EPISODES_CSV

@@ -11,13 +11,14 @@ import pytest
 
 from annotate import columns as C
 from annotate.config import FeatureConfig, SearchConfig
-from annotate.extraction import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.extract.chunks import MediapipeFactory, extract_clip_parallel
+from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
-from annotate.parallel import MediapipeFactory, extract_clip_parallel
 from annotate.samples.face_mesh import astronaut_mesh
 from annotate.samples.make import make_clip
 from annotate.samples.presets import FACE_SIZES_PX, faces_at_every_size
+from annotate.video import probe
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.slow
@@ -38,7 +39,7 @@ def sizes_features(
     sizes_clip: Path, face_model: Path, feature_config: FeatureConfig
 ) -> ClipFeatures:
     config = feature_config.with_overrides(max_faces=len(FACE_SIZES_PX))
-    return extract_clip(sizes_clip, config, mediapipe_factory(face_model))
+    return extract_clip(probe(sizes_clip), config, mediapipe_factory(face_model))
 
 
 @pytest.mark.parametrize("width_px", FACE_SIZES_PX)
@@ -89,7 +90,7 @@ def test_chunked_and_unchunked_give_the_same_episodes(
 ) -> None:
     whole = extracted["dyad_play"]
     chunked = extract_clip_parallel(
-        SAMPLES / "dyad_play.mp4",
+        probe(SAMPLES / "dyad_play.mp4"),
         feature_config,
         MediapipeFactory(face_model),
         workers=2,

@@ -9,7 +9,8 @@ import pytest
 
 from annotate import columns as C
 from annotate.config import FeatureConfig
-from annotate.extraction import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.video import probe
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +21,7 @@ def infant_on_shoulder(
 ) -> ClipFeatures:
     clip = shared_fixtures / "real" / "fd_video.mp4"
     return extract_clip(
-        clip, feature_config.with_overrides(fps="all"), mediapipe_factory(face_model)
+        probe(clip), feature_config.with_overrides(fps="all"), mediapipe_factory(face_model)
     )
 
 
@@ -43,7 +44,7 @@ def test_where_the_partner_is_not_found_looking_at_is_unknown(
     infant = table[table[C.ROLE] == "infant"]
     assert (infant[C.LOOKING_AT] == C.GAZE_UNKNOWN_VALUE).all()
     assert (infant[C.LOOKING_AT_CONFIDENCE] == 0).all()
-    figures = infant_on_shoulder.summary["roles"]["infant"]
+    figures = infant_on_shoulder.summary.to_json()["roles"]["infant"]
     assert figures["gaze_unknown_share"] == 1.0 and figures["looking_elsewhere_share"] == 0.0
 
 
@@ -52,7 +53,7 @@ def test_a_lone_adult_is_not_called_infant(
 ) -> None:
     clip = shared_fixtures / "faces" / "single_face.mp4"
     features = extract_clip(
-        clip, feature_config.with_overrides(fps="all"), mediapipe_factory(face_model)
+        probe(clip), feature_config.with_overrides(fps="all"), mediapipe_factory(face_model)
     )
     roles = {a.role for a in features.roles.values()}
     assert roles == {"mother"}

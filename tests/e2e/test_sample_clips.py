@@ -9,7 +9,7 @@ import pytest
 
 from annotate import columns as C
 from annotate.config import FeatureConfig
-from annotate.extraction import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
 from annotate.faces.geometry import pose_from_rotation
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.samples.script import load_script
@@ -127,7 +127,7 @@ def test_a_clip_turned_90_degrees(
         np.ascontiguousarray(np.rot90(f.rgb, -1)) for f in iter_frames(info, None) if f.t < 9.0
     ]
     turned = write_video(tmp_path / "turned.mp4", frames, info.fps)
-    features = extract_clip(turned, feature_config, mediapipe_factory(face_model))
+    features = extract_clip(probe(turned), feature_config, mediapipe_factory(face_model))
     table = features.table
     assert table[C.TRACK].nunique() == 2
     visible = table[table[C.VISIBLE]]
@@ -143,7 +143,7 @@ def test_a_real_video_keeps_its_one_face(
 ) -> None:
     clip = shared_fixtures / "faces" / "WolfgangLanger_Pexels.mp4"
     features = extract_clip(
-        clip, feature_config.with_overrides(fps="5"), mediapipe_factory(face_model)
+        probe(clip), feature_config.with_overrides(fps="5"), mediapipe_factory(face_model)
     )
     assert features.table[C.TRACK].nunique() == 1
     assert features.table[C.VISIBLE].mean() > 0.9
@@ -155,7 +155,7 @@ def test_a_real_hevc_clip_with_a_cut_to_a_cartoon(
 ) -> None:
     """face_noface.mov: a face, then a cut to a cartoon with none (HEVC, variable rate)."""
     clip = shared_fixtures / "faces" / "face_noface.mov"
-    features = extract_clip(clip, feature_config, mediapipe_factory(face_model))
+    features = extract_clip(probe(clip), feature_config, mediapipe_factory(face_model))
     table = features.table
     assert table[C.TRACK].nunique() == 1
     visible = table[table[C.VISIBLE]]

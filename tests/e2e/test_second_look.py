@@ -15,11 +15,12 @@ import pytest
 from annotate import columns as C
 from annotate.app.features import _roles
 from annotate.config import FeatureConfig
-from annotate.extraction import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
+from annotate.extract.overlay import draw_faces
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
-from annotate.overlay import draw_faces
 from annotate.samples.yaw_sweep import HEIGHT, WIDTH, sweep_yaws, yaw_sweep
+from annotate.video import probe
 from annotate.video_writer import H264Writer
 
 pytestmark = pytest.mark.slow
@@ -47,7 +48,9 @@ def turning_clip(tmp_path_factory: pytest.TempPathFactory, face_model: Path) -> 
 
 @pytest.fixture(scope="module")
 def turning(turning_clip: Path, face_model: Path, feature_config: FeatureConfig) -> ClipFeatures:
-    return extract_clip(turning_clip, every_frame(feature_config), mediapipe_factory(face_model))
+    return extract_clip(
+        probe(turning_clip), every_frame(feature_config), mediapipe_factory(face_model)
+    )
 
 
 def rendered_yaw() -> np.ndarray:
@@ -78,7 +81,7 @@ def test_the_second_look_finds_what_the_landmarker_alone_misses(
     def whole_frame_only(config: FeatureConfig) -> FaceFinder:
         return FaceFinder(FaceLandmarker(face_model, 2, video=True), None, None, 2)
 
-    alone = extract_clip(turning_clip, every_frame(feature_config), whole_frame_only).table
+    alone = extract_clip(probe(turning_clip), every_frame(feature_config), whole_frame_only).table
     side = np.abs(rendered_yaw())
     far = [int(f) for f in np.flatnonzero((side >= 45) & (side <= 90))]
     found_alone = alone[alone[C.VISIBLE] & alone[C.FRAME].isin(far)][C.FRAME].nunique()
@@ -113,7 +116,9 @@ def test_faces_per_frame_match_a_persons_count_on_real_footage(
     shared_fixtures: Path, face_model: Path, feature_config: FeatureConfig
 ) -> None:
     clip = shared_fixtures / "real" / "fd_video.mp4"
-    table = extract_clip(clip, every_frame(feature_config), mediapipe_factory(face_model)).table
+    table = extract_clip(
+        probe(clip), every_frame(feature_config), mediapipe_factory(face_model)
+    ).table
     counted = person_count(shared_fixtures)
     found = (
         table[table[C.VISIBLE]]

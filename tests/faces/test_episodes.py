@@ -7,9 +7,9 @@ import pandas as pd
 
 from annotate import columns as C
 from annotate.config import EpisodeConfig, ExpressionConfig
+from annotate.extract.summary import clip_summary
 from annotate.faces.episodes import clip_episodes, clip_flags
 from annotate.faces.roles import RoleAssignment
-from annotate.summary import clip_summary
 
 N = 40  # 4 s at 10 samples per second
 
@@ -63,7 +63,7 @@ def test_unknown_time_has_its_episodes_and_shares() -> None:
         0: RoleAssignment(0, "mother", 1.0, "override"),
         1: RoleAssignment(1, "infant", 1.0, "override"),
     }
-    summary = clip_summary(table(), episodes, roles, 10.0, 0.5)
+    summary = clip_summary(table(), episodes, roles, 10.0, 0.5).to_json()
     infant = summary["roles"]["infant"]
     assert infant["looking_at_partner_share"] == 0.25
     assert infant["looking_elsewhere_share"] == 0.25

@@ -12,7 +12,7 @@ import numpy as np
 
 from annotate.config import FeatureConfig
 from annotate.errors import VideoError
-from annotate.extraction import FaceSource
+from annotate.extract.features import FaceSource
 from annotate.faces.finder import ExpectedFace
 from annotate.faces.landmarker import RawFace
 from tests.helpers import grey_frames, raw_face, write_video

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from annotate.columns import BLENDSHAPE_NAMES as BLENDSHAPES
-from annotate.parallel import plan_chunks
+from annotate.extract.chunks import plan_chunks
 from annotate.video import probe
 from pipelines.dataset import read_features
 from pipelines.manifest import load_manifest

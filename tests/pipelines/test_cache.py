@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from annotate.errors import OutputError
-from annotate.extraction import TrackedStretch
+from annotate.extract.features import TrackedStretch
 from annotate.io.atomic import write_bytes
 from pipelines.cache import (
-    HashCache,
     batch_lock,
     chunk_file,
     load_chunk,
@@ -28,28 +27,6 @@ def test_the_lock_refuses_a_second_holder_and_frees_on_exit(tmp_path: Path) -> N
             pass
     with batch_lock(tmp_path):
         pass
-
-
-def test_hashes_are_remembered_until_the_file_changes(tmp_path: Path) -> None:
-    video = tmp_path / "v.mp4"
-    video.write_bytes(b"one")
-    cache = HashCache(tmp_path / "out")
-    first = cache.sha256(video)
-    cache.save()
-    known = json.loads(cache.path.read_text())
-    known[str(video.resolve())]["sha256"] = "remembered"
-    cache.path.write_text(json.dumps(known))
-    assert HashCache(tmp_path / "out").sha256(video) == "remembered"  # not read again
-    video.write_bytes(b"two!")
-    assert HashCache(tmp_path / "out").sha256(video) not in (first, "remembered")
-
-
-def test_a_damaged_hash_cache_is_only_a_slower_run(tmp_path: Path) -> None:
-    (tmp_path / ".state").mkdir()
-    (tmp_path / ".state" / "hashes.json").write_text("{half")
-    video = tmp_path / "v.mp4"
-    video.write_bytes(b"x")
-    assert len(HashCache(tmp_path).sha256(video)) == 64
 
 
 @pytest.mark.parametrize(

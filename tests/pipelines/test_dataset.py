@@ -9,26 +9,29 @@ import pytest
 
 from annotate.analysis.prepost import ClipFigures, dyad_row, summary_figures
 from annotate.columns import BLENDSHAPE_NAMES as BLENDSHAPES
+from annotate.extract.summary import ClipSummary
 from annotate.faces.frame_table import empty_feature_table
 from pipelines.dataset import write_partition
 from pipelines.manifest import ManifestEntry
 from pipelines.tables import clip_rows, prepost_table
 
 
-def summary(mutual: float, visible: float) -> dict[str, object]:
+def summary(mutual: float, visible: float) -> ClipSummary:
     role = {
         "track": 0,
         "role_confidence": 0.5,
         "role_source": "heuristic",
         "visible_share": visible,
     }
-    return {
-        "duration_s": 10.0,
-        "sample_fps": 10.0,
-        "frames_analysed": 100,
-        "roles": {"mother": role, "infant": {**role, "track": 1}},
-        "dyad": {"mutual_gaze_share": mutual, "mutual_gaze": {"episodes": 2}},
-    }
+    return ClipSummary.from_dict(
+        {
+            "duration_s": 10.0,
+            "sample_fps": 10.0,
+            "frames_analysed": 100,
+            "roles": {"mother": role, "infant": {**role, "track": 1}},
+            "dyad": {"mutual_gaze_share": mutual, "mutual_gaze": {"episodes": 2}},
+        }
+    )
 
 
 def entry(clip_id: str, dyad: str, phase: str) -> ManifestEntry:
@@ -59,7 +62,9 @@ def test_the_batch_prepost_table_has_the_columns_of_export_prepost() -> None:
 
 
 def test_a_clip_without_faces_still_has_a_row() -> None:
-    rows = clip_rows(entry("empty", "", ""), {"frames_analysed": 0, "roles": {}})
+    rows = clip_rows(
+        entry("empty", "", ""), ClipSummary.from_dict({"frames_analysed": 0, "roles": {}})
+    )
     assert len(rows) == 1 and rows[0]["role"] == ""
 
 

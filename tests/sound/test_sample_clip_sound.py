@@ -9,7 +9,7 @@ import pytest
 
 from annotate import columns as C
 from annotate.config import FeatureConfig
-from annotate.extraction import ClipFeatures
+from annotate.extract.features import ClipFeatures
 from annotate.samples.script import Script, load_script
 from annotate.sound.analysis import SoundResult, analyse_clip_sound
 from annotate.sound.attribution import OTHER_ADULT

@@ -12,14 +12,15 @@ import pandas as pd
 import pytest
 
 from annotate import columns as C
-from annotate.clip_job import extract_to_folder
 from annotate.config import FeatureConfig
+from annotate.extract.job import extract_to_folder
+from annotate.video import probe
 from tests.sound.clips import SCENE, SCENE_S, scene_sound, write_clip
 
 
 def test_a_clip_with_sound(tmp_path: Path, feature_config: FeatureConfig, face_model: Path) -> None:
     clip = write_clip(tmp_path / "scene.mp4", scene_sound(SCENE, SCENE_S), SCENE_S, fps=5)
-    result = extract_to_folder(clip, tmp_path / "out", feature_config)
+    result = extract_to_folder(probe(clip), tmp_path / "out", feature_config)
     out = tmp_path / "out"
     audio = pd.read_parquet(out / "audio.parquet")
     assert list(audio.columns)[:4] == ["clip_id", "frame", "t", "video_frame"]
@@ -45,20 +46,20 @@ def test_a_clip_without_sound(
     tmp_path: Path, feature_config: FeatureConfig, face_model: Path
 ) -> None:
     clip = write_clip(tmp_path / "mute.mp4", None, 2.0, fps=5)
-    result = extract_to_folder(clip, tmp_path / "out", feature_config)
+    result = extract_to_folder(probe(clip), tmp_path / "out", feature_config)
     assert not (tmp_path / "out" / "audio.parquet").exists()
     assert (tmp_path / "out" / "features.parquet").exists()
     provenance = json.loads((tmp_path / "out" / "provenance.json").read_text())
     assert f"{clip}: no sound track; the vocal channel is empty" in provenance["warnings"]
     assert provenance["audio"]["status"] == "none"
-    assert result.summary["vocal"] == {"sound": "none"}
+    assert result.summary.to_json()["vocal"] == {"sound": "none"}
 
 
 def test_a_damaged_sound_track(
     tmp_path: Path, feature_config: FeatureConfig, face_model: Path
 ) -> None:
     clip = write_clip(tmp_path / "bad.mp4", None, 2.0, fps=5, damaged_sound=True)
-    extract_to_folder(clip, tmp_path / "out", feature_config)
+    extract_to_folder(probe(clip), tmp_path / "out", feature_config)
     out = tmp_path / "out"
     assert (out / "features.parquet").exists() and not (out / "audio.parquet").exists()
     provenance = json.loads((out / "provenance.json").read_text())
@@ -67,7 +68,7 @@ def test_a_damaged_sound_track(
 
 
 def test_vocal_lanes_of_the_timeline() -> None:
-    from annotate.plots import vocal_lanes
+    from annotate.extract.plots import vocal_lanes
     from annotate.timeline.episodes import Episode
 
     episodes = [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from annotate.errors import OutputError
-from annotate.outputs import PROVENANCE_JSON, staged_output
+from annotate.extract.folder import PROVENANCE_JSON, staged_output
 
 
 def write_result(out: Path, force: bool = False, extra: str | None = None) -> None:

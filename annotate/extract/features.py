@@ -1,22 +1,24 @@
 """Clip feature extraction: video -> faces -> tracks -> roles -> feature table, episodes, summary.
 
 `extract_clip` is the library call behind `annotate extract`; it returns a `ClipFeatures` and
-writes nothing (annotate.outputs writes). Progress goes to an optional hook, never to print.
+writes nothing (annotate.extract.folder writes). Progress goes to an optional hook, never to print.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from annotate.config import FeatureConfig
 from annotate.errors import VideoError
+from annotate.extract.summary import ClipSummary, clip_summary
 from annotate.faces.episodes import clip_episodes
 from annotate.faces.face_evidence import face_evidence
 from annotate.faces.finder import ExpectedFace, FaceFinder
@@ -35,9 +37,8 @@ from annotate.faces.second_look import MeshSecondLook
 from annotate.faces.tracking import FaceTracker, Track, real_tracks
 from annotate.models import FACE_MESH, FULL_RANGE_DETECTOR, resolve_wheel_model
 from annotate.sound.analysis import SoundResult
-from annotate.summary import clip_summary
 from annotate.timeline.episodes import Episode
-from annotate.video import ClipInfo, ProgressHook, iter_frames, probe
+from annotate.video import ClipInfo, ProgressHook, iter_frames
 
 
 class FaceSource(Protocol):
@@ -63,14 +64,14 @@ class ClipFeatures:
     config: FeatureConfig
     table: pd.DataFrame
     episodes: list[Episode]
-    summary: dict[str, Any]
+    summary: ClipSummary
     roles: dict[int, RoleAssignment]
     sample_fps: float
     frames_decoded: int
     elapsed_s: float
     device: str
     warnings: list[str] = field(default_factory=list)
-    sound: SoundResult | None = None  # the vocal channel (annotate.clip_sound adds it)
+    sound: SoundResult | None = None  # the vocal channel (annotate.extract.sound adds it)
 
 
 def mediapipe_factory(model_path: Path, device: Device = "cpu") -> LandmarkerFactory:
@@ -266,7 +267,10 @@ def finish_clip(
             )
     episodes = clip_episodes(table, config.episodes, config.expressions)
     sample_fps = _effective_rate(samples, info.fps)
-    summary = clip_summary(table, episodes, roles, sample_fps, config.expressions.smile_min)
+    figures = clip_summary(table, episodes, roles, sample_fps, config.expressions.smile_min)
+    summary = dataclasses.replace(
+        figures, clip=info.clip_id, video_sha256=info.sha256, duration_s=round(info.duration_s, 3)
+    )
     return ClipFeatures(
         info=info,
         config=config,
@@ -283,29 +287,26 @@ def finish_clip(
 
 
 def extract_clip(
-    path: Path | str,
+    info: ClipInfo,
     config: FeatureConfig,
     landmarker_factory: LandmarkerFactory,
     *,
     role_overrides: dict[int, str] | None = None,
     progress: ProgressHook | None = None,
-    info: ClipInfo | None = None,
 ) -> ClipFeatures:
     """Extract the face, pose and gaze features of one clip, in this process.
 
     Args:
-        path: the video file.
+        info: the clip, probed once by the caller (annotate.video.probe).
         config: feature settings (sample rate, thresholds).
         landmarker_factory: makes the face finder (one per clip).
         role_overrides: track id -> role, from `--roles`.
         progress: called with (frames decoded, frames expected).
-        info: the clip's probe, if the caller has it already.
 
     Raises:
         VideoError: the clip cannot be read or holds no frames.
         ConfigError: a role override names a track that does not exist.
     """
-    info = info or probe(path)
     stretch = track_faces(info, config, landmarker_factory, progress=progress)
     return finish_clip(info, config, stretch, role_overrides)
 

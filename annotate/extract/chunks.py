@@ -7,18 +7,20 @@ runs sample the same frames; tracks are joined at the edges (annotate.faces.stit
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import multiprocessing
 import queue
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from annotate.config import FeatureConfig
-from annotate.extraction import (
+from annotate.extract.features import (
     ClipFeatures,
     FaceSource,
     LandmarkerFactory,
@@ -29,7 +31,7 @@ from annotate.extraction import (
 )
 from annotate.faces.landmarker import Device
 from annotate.faces.stitching import stitch_tracks
-from annotate.video import ClipInfo, ProgressHook, probe
+from annotate.video import ClipInfo, ProgressHook
 
 MIN_CHUNK_S = 20.0  # shorter chunks spend more on start-up than they save
 
@@ -103,7 +105,7 @@ def _relay(updates: Any, progress: ProgressHook, parts: int, stop: threading.Eve
 
 
 def extract_clip_parallel(
-    path: Path | str,
+    info: ClipInfo,
     config: FeatureConfig,
     factory: LandmarkerFactory,
     *,
@@ -112,21 +114,18 @@ def extract_clip_parallel(
     min_chunk_s: float = MIN_CHUNK_S,
     role_overrides: dict[int, str] | None = None,
     progress: ProgressHook | None = None,
-    info: ClipInfo | None = None,
 ) -> ClipFeatures:
     """Extract one clip's features with `workers` processes over time chunks.
 
-    The factory must be picklable (MediapipeFactory). With one chunk (a short clip, or one
-    worker) the work runs in this process.
+    `info` is the clip probed once by the caller (annotate.video.probe); the chunks' processes
+    receive it and never probe again. The factory must be picklable (MediapipeFactory). With one
+    chunk (a short clip, or one worker) the work runs in this process.
     """
-    info = info or probe(path)
     chunks = plan_chunks(info, config.sampling.fps, workers, chunk_s, min_chunk_s)
     if len(chunks) == 1 or workers <= 1:
-        from annotate.extraction import extract_clip
+        from annotate.extract.features import extract_clip
 
-        return extract_clip(
-            info.path, config, factory, role_overrides=role_overrides, progress=progress, info=info
-        )
+        return extract_clip(info, config, factory, role_overrides=role_overrides, progress=progress)
     started = time.perf_counter()
     context = multiprocessing.get_context("spawn")  # MediaPipe's threads do not survive fork
     with context.Manager() as manager:
@@ -146,23 +145,46 @@ def extract_clip_parallel(
         finally:
             stop.set()
             relay.join()
-    tracks = stitch_tracks(
-        [s.tracks for s in stretches],
-        config.tracking,
-        config.faces.max_faces,
-        (info.width, info.height),
+    whole = join_stretches(
+        stretches, config, (info.width, info.height), time.perf_counter() - started
     )
-    whole = TrackedStretch(
+    return finish_clip(info, config, whole, role_overrides)
+
+
+def join_stretches(
+    stretches: Sequence[TrackedStretch],
+    config: FeatureConfig,
+    frame_size: tuple[int, int],
+    elapsed_s: float | None = None,
+) -> TrackedStretch:
+    """One stretch over the whole clip from its time chunks, in time order: tracks stitched at
+    the edges (annotate.faces.stitching), samples and head marks concatenated, frames summed.
+
+    The one stitch of the project: `extract_clip_parallel` here and the batch's finish job
+    (pipelines.jobs) both use it.
+
+    Args:
+        stretches: the chunks' tracked stretches, in time order.
+        config: the clip's feature settings (tracking, faces per frame).
+        frame_size: (width, height) of the clip's upright frames.
+        elapsed_s: the time the whole took (default: the chunks' times summed).
+    """
+    if len(stretches) == 1:
+        only = stretches[0]
+        return only if elapsed_s is None else dataclasses.replace(only, elapsed_s=elapsed_s)
+    tracks = stitch_tracks(
+        [s.tracks for s in stretches], config.tracking, config.faces.max_faces, frame_size
+    )
+    return TrackedStretch(
         start_s=0.0,
         end_s=None,
-        samples=[s for part in stretches for s in part.samples],
+        samples=[sample for part in stretches for sample in part.samples],
         tracks=tracks,
         frames_decoded=sum(s.frames_decoded for s in stretches),
         device=stretches[0].device,
-        elapsed_s=time.perf_counter() - started,
+        elapsed_s=sum(s.elapsed_s for s in stretches) if elapsed_s is None else elapsed_s,
         heads=[mark for part in stretches for mark in part.heads],
     )
-    return finish_clip(info, config, whole, role_overrides)
 
 
 def _ignore(done: int, total: int) -> None:

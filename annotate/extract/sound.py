@@ -4,22 +4,21 @@ episodes beside the face episodes, summary.json's `vocal` figures, warnings."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
-from annotate.extraction import ClipFeatures
+from annotate.extract.features import ClipFeatures
 from annotate.sound.analysis import analyse_clip_sound
 
 
-def with_sound(features: ClipFeatures, path: Path | None = None) -> ClipFeatures:
+def with_sound(features: ClipFeatures) -> ClipFeatures:
     """The features with the clip's sound analysed (see annotate.sound.analysis).
 
     A clip without sound, or with a sound track that does not decode, keeps its video results
     and gains a warning."""
     info = features.info
     sound = analyse_clip_sound(
-        Path(path or info.path), info.clip_id, features.config.sound, info.fps, features.table
+        info.path, info.clip_id, features.config.sound, info.fps, features.table
     )
-    summary = {**features.summary, "vocal": sound.summary}
+    summary = dataclasses.replace(features.summary, vocal=sound.summary)
     return dataclasses.replace(
         features,
         sound=sound,

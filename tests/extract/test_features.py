@@ -8,8 +8,9 @@ import pytest
 
 from annotate import columns as C
 from annotate.config import FeatureConfig
-from annotate.extraction import extract_clip
+from annotate.extract.features import extract_clip
 from annotate.faces.landmarker import RawFace
+from annotate.video import probe
 from tests.helpers import ScriptedFaces, grey_frames, raw_face, write_video
 
 FPS = 25.0
@@ -33,7 +34,7 @@ def clip(tmp_path: Path) -> Path:
 
 def test_a_clip_with_two_faces(clip: Path) -> None:
     fake = ScriptedFaces(schedule(100, gap=range(40, 60)), FPS)
-    features = extract_clip(clip, FeatureConfig(), lambda config: fake)
+    features = extract_clip(probe(clip), FeatureConfig(), lambda config: fake)
     table = features.table
     assert fake.closed
     assert len(table) == 2 * 40  # 40 sampled frames at 10/s, one row per track each
@@ -46,30 +47,32 @@ def test_a_clip_with_two_faces(clip: Path) -> None:
     assert ("mutual_gaze", "dyad") in kinds
     assert ("face_absent", "infant") in kinds
     assert ("smile", "mother") in kinds and ("smile", "infant") not in kinds
-    assert features.summary["roles"]["mother"]["smiling_share"] == 1.0
-    assert features.summary["roles"]["infant"]["visible_share"] == pytest.approx(0.8, abs=0.01)
-    assert features.summary["dyad"]["mutual_gaze"]["episodes"] == 2
+    assert features.summary.to_json()["roles"]["mother"]["smiling_share"] == 1.0
+    assert features.summary.to_json()["roles"]["infant"]["visible_share"] == pytest.approx(
+        0.8, abs=0.01
+    )
+    assert features.summary.to_json()["dyad"]["mutual_gaze"]["episodes"] == 2
 
 
 def test_role_overrides_swap_the_roles(clip: Path) -> None:
     fake = ScriptedFaces(schedule(100), FPS)
     features = extract_clip(
-        clip, FeatureConfig(), lambda config: fake, role_overrides={0: "infant"}
+        probe(clip), FeatureConfig(), lambda config: fake, role_overrides={0: "infant"}
     )
     assert features.roles[0].role == "infant" and features.roles[1].role == "mother"
 
 
 def test_no_face_gives_an_empty_table_and_a_note(clip: Path) -> None:
-    features = extract_clip(clip, FeatureConfig(), lambda config: ScriptedFaces({}, FPS))
+    features = extract_clip(probe(clip), FeatureConfig(), lambda config: ScriptedFaces({}, FPS))
     assert features.table.empty
     assert list(features.table.columns[: len(C.FEATURE_COLUMNS)]) == list(C.FEATURE_COLUMNS)
     assert features.episodes == []
     assert any("no face found" in note for note in features.warnings)
-    assert features.summary["frames_analysed"] == 0
+    assert features.summary.to_json()["frames_analysed"] == 0
 
 
 def test_every_frame_when_asked(clip: Path) -> None:
     fake = ScriptedFaces(schedule(100), FPS)
-    features = extract_clip(clip, FeatureConfig().with_overrides(fps="all"), lambda c: fake)
+    features = extract_clip(probe(clip), FeatureConfig().with_overrides(fps="all"), lambda c: fake)
     assert features.table[C.FRAME].nunique() == 100
     assert features.sample_fps == pytest.approx(25.0, abs=0.01)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from annotate import columns as C
-from annotate.overlay import GAZE_COLOUR, MUTUAL_COLOUR, draw_faces
+from annotate.extract.overlay import GAZE_COLOUR, MUTUAL_COLOUR, draw_faces
 
 
 def _face(role: str, x: float, looking_at: object, mutual: object) -> dict[str, object]:

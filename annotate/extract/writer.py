@@ -7,23 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from annotate import outputs as O
-from annotate.extraction import ClipFeatures
+from annotate.extract import folder as O
+from annotate.extract.features import ClipFeatures
+from annotate.extract.plots import plot_timeline
 from annotate.faces.episodes import episode_table
 from annotate.install_lock import lock_record
-from annotate.plots import plot_timeline
 from annotate.video import ProgressHook
-
-
-def summary_document(features: ClipFeatures) -> dict[str, Any]:
-    """summary.json's content: the clip's facts, then the figures of annotate.summary."""
-    info = features.info
-    return {
-        "clip": info.clip_id,
-        "video_sha256": info.sha256,
-        "duration_s": round(info.duration_s, 3),
-        **features.summary,
-    }
 
 
 def provenance_document(
@@ -54,7 +43,7 @@ def provenance_document(
             "codec": info.codec,
         },
         "sample_fps": round(features.sample_fps, 4),
-        "frames_analysed": features.summary.get("frames_analysed", 0),
+        "frames_analysed": features.summary.frames_analysed,
         "roles": {
             f"track{a.track_id}": {
                 "role": a.role,
@@ -83,7 +72,7 @@ def write_clip_outputs(
     force: bool = False,
     overlay_progress: ProgressHook | None = None,
 ) -> list[Path]:
-    """Write every output of one clip into `out_dir`, atomically (see annotate.outputs).
+    """Write every output of one clip into `out_dir`, atomically (see annotate.extract.folder).
 
     Returns:
         The paths written, provenance.json last.
@@ -97,7 +86,7 @@ def write_clip_outputs(
         if csv:
             features.table.to_csv(stage / O.FEATURES_CSV, index=False)
         episode_table(info.clip_id, features.episodes).to_csv(stage / O.EPISODES_CSV, index=False)
-        O.write_json(stage / O.SUMMARY_JSON, summary_document(features))
+        O.write_json(stage / O.SUMMARY_JSON, features.summary.to_json())
         level = None
         if sound is not None and sound.table is not None:
             level = (sound.table["t"].to_numpy(), sound.table["level_db"].to_numpy())
@@ -111,7 +100,9 @@ def write_clip_outputs(
             level=level,
         )
         if overlay:
-            from annotate.overlay import write_overlay  # PyAV only when an overlay is asked for
+            from annotate.extract.overlay import (
+                write_overlay,  # PyAV only when an overlay is asked for
+            )
 
             write_overlay(info, features.table, stage / O.OVERLAY_MP4, overlay_progress)
         names = [*sorted(p.name for p in stage.iterdir()), O.PROVENANCE_JSON]
