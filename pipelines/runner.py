@@ -14,6 +14,10 @@
 4. Build the dataset and the reports (pipelines.dataset).
 
 Progress goes through hooks (frames across the batch, and each clip's outcome), never print.
+A clip's AnnotateError (OpenCV's, PyAV's, MediaPipe's and the file system's errors are translated
+into these where the library calls them) is recorded in errors.csv and the batch goes on; any
+other exception is a bug in this code and stops the batch with its traceback (what is finished
+stays finished; the next run resumes).
 """
 
 from __future__ import annotations
@@ -26,10 +30,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import cv2
-
 from annotate.config import FeatureConfig, load_feature_config
-from annotate.errors import AnnotateError
+from annotate.errors import AnnotateError, VideoError
 from annotate.extraction import LandmarkerFactory
 from annotate.models import FACE_MODEL_SHA256, resolve_face_model
 from annotate.parallel import MIN_CHUNK_S, plan_chunks
@@ -58,18 +60,6 @@ from pipelines.records import (
     ClipOutcome,
     check_options,
     clip_config,
-)
-
-# Exceptions a job may raise that say something about the clip or the machine, not about this
-# code: recorded for the clip, and the batch goes on. Anything else is a bug and stops the batch
-# (what is finished stays finished; the next run resumes).
-RECORDED_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    RuntimeError,
-    ValueError,
-    MemoryError,
-    EOFError,
-    cv2.error,
 )
 
 
@@ -178,8 +168,8 @@ class _Batch:
             try:
                 config = clip_config(base, entry, self.options)
                 info = probe(entry.path, with_hash=False)
-                info = replace(info, sha256=hashes.sha256(entry.path))
-            except (AnnotateError, OSError) as exc:
+                info = replace(info, sha256=_clip_sha256(hashes, entry.path))
+            except AnnotateError as exc:
                 outcome = ClipOutcome(
                     entry, ERROR, stage="probe", error_kind=type(exc).__name__, message=str(exc)
                 )
@@ -235,7 +225,7 @@ class _Batch:
                 except WorkerDiedError as exc:
                     self._retry_all(pool, job, running, ready, str(exc))
                     break
-                except RECORDED_ERRORS as exc:
+                except AnnotateError as exc:  # raised on a dask worker; anything else is a bug
                     self._fail(job, _report_of(job, exc))
                     continue
                 self._take(report, ready)
@@ -313,6 +303,15 @@ class _Batch:
         return tuple(
             self.outcomes[e.clip_id] for e in self.manifest.entries if e.clip_id in self.outcomes
         )
+
+
+def _clip_sha256(hashes: HashCache, path: Path) -> str:
+    """The clip's sha256; a file that vanished or cannot be read since it was probed is a
+    VideoError (recorded for the clip)."""
+    try:
+        return hashes.sha256(path)
+    except OSError as exc:
+        raise VideoError(f"cannot be read: {exc.strerror or exc}", path) from None
 
 
 def _drop_other_chunks(plan: ClipPlan) -> None:

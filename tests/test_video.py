@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -80,6 +81,19 @@ def test_a_text_file_named_mp4(tmp_path: Path) -> None:
     fake.write_text("these are my notes, not a video\n" * 20)
     with pytest.raises(VideoError, match="not a video file"):
         probe(fake)
+
+
+def test_an_opencv_error_while_decoding_is_a_video_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = probe(write_video(tmp_path / "bar.mp4", grey_frames(10)))
+
+    def broken(*args: object) -> None:
+        raise cv2.error("OpenCV(4.11) error: (-215:Assertion failed)\n in function 'cvtColor'")
+
+    monkeypatch.setattr(cv2, "cvtColor", broken)
+    with pytest.raises(VideoError, match=r"bar\.mp4: OpenCV cannot decode it \(.*cvtColor"):
+        list(iter_frames(info, None))
 
 
 def test_a_folder_is_not_a_video(tmp_path: Path) -> None:
