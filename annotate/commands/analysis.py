@@ -3,7 +3,7 @@
 
 `annotate align --session RECORDING` (or `--manifest`) aligns annotations and features with
 mechanism events; `align sync` maps time bases; `align locate` finds a clip in a recording.
-Library errors (AnnotateError) pass through to cli.main, which prints `error: ...` and exits 1.
+Library errors (AnnotateError) are printed by annotate.commands.command_errors.
 """
 
 from __future__ import annotations
@@ -47,16 +47,17 @@ from annotate.commands.analysis_options import (
     SessionNoOption,
     TimeMapOption,
 )
+from annotate.commands.command_errors import CommandGroup
 from annotate.errors import AlignmentError
 from annotate.io.atomic import check_writable
 from annotate.mechanisms import load_mechanisms
 from annotate.progress import frame_bar
 from annotate.timeline.timebase import parse_seconds
 
-mechanisms_app = typer.Typer(
+mechanisms_app = CommandGroup(
     help="Mechanisms of change (M1-M15): the programme mechanism table.", no_args_is_help=True
 )
-align_app = typer.Typer(
+align_app = CommandGroup(
     help="Aligning annotations and features with mechanism events (--session, --manifest), "
     "time bases (sync) and clips cut from recordings (locate).",
     no_args_is_help=True,

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from annotate.clip_job import SAMPLE_CLIPS_DIR, ClipResult, extract_to_folder, sample_clips
+from annotate.commands.command_errors import CommandGroup
 from annotate.config import FeatureConfig, load_feature_config
 from annotate.errors import AnnotateError, ConfigError
 from annotate.outputs import PROVENANCE_JSON, SUMMARY_JSON, check_output_folder
@@ -192,7 +193,7 @@ def demo(
         typer.echo(result.describe())
 
 
-models_app = typer.Typer(help="The face landmarker model: fetch it, or show where it is.")
+models_app = CommandGroup(help="The face landmarker model: fetch it, or show where it is.")
 
 
 @models_app.command("fetch")
@@ -241,7 +242,7 @@ def models_path() -> None:
     typer.echo(str(resolve_face_model(auto_fetch=False)))
 
 
-samples_app = typer.Typer(help="The sample clip generator (faces from a photograph).")
+samples_app = CommandGroup(help="The sample clip generator (faces from a photograph).")
 
 
 @samples_app.command("make")
