@@ -14,9 +14,7 @@ from typing import Annotated
 import typer
 
 from annotate.analysis.alignment import summary_table
-from annotate.analysis.locate import locate_clip
-from annotate.analysis.programme_table import build_programme_table
-from annotate.analysis.runs import (
+from annotate.analysis.command_calls import (
     align_manifest,
     align_recording,
     alignment_paths,
@@ -25,6 +23,8 @@ from annotate.analysis.runs import (
     write_alignment,
     write_location,
 )
+from annotate.analysis.locate import locate_clip
+from annotate.analysis.programme_table import build_programme_table
 from annotate.analysis.sources import SourceOptions
 from annotate.analysis.sync import (
     describe_time_map,

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from annotate.analysis.runs import (
+from annotate.analysis.command_calls import (
     TIMELINE_FORMATS,
     export_prepost,
     export_timeline,

@@ -1,4 +1,6 @@
-"""The analysis commands as library calls: align recordings, export a timeline, before and after.
+"""The library calls behind the analysis commands: align recordings (one, or a manifest's
+sessions) with their mechanism events, export a timeline, the before-and-after table, and a
+located clip's time map.
 
 Each gathers its inputs (annotate.analysis.sources), computes, and writes its outputs whole or not
 at all (annotate.io.atomic: an existing output is kept unless `force`). The CLI
