@@ -42,7 +42,6 @@ CLIP, SESSION = "clip", "session"
 KINDS = (CLIP, SESSION)
 PHASES = ("pre", "post")
 KNOWN_COLUMNS = ("path", "id", "kind", "dyad", "phase", "programme", "session", "fps", "max_faces")
-METADATA_COLUMNS = ("dyad", "phase", "programme", "session")
 
 
 @dataclass(frozen=True)

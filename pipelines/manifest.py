@@ -25,8 +25,6 @@ from annotate.errors import ConfigError
 from annotate.manifest_rows import (
     CLIP,
     KINDS,
-    METADATA_COLUMNS,
-    PHASES,
     SESSION,
     ManifestRow,
     manifest_row,
@@ -37,14 +35,12 @@ from annotate.manifest_rows import (
 
 __all__ = [
     "CLIP",
-    "KINDS",
-    "METADATA_COLUMNS",
-    "PHASES",
     "SESSION",
     "Manifest",
     "ManifestEntry",
     "load_manifest",
     "read_batch_input",
+    "safe_id",
     "scan_folder",
 ]
 

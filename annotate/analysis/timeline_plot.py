@@ -31,7 +31,6 @@ EPISODE_COLOURS = {
     "smile": "#2ca02c",
 }
 PLOTTED_ROLES = ("dyad", "mother", "infant")
-PICTURE_FORMATS = ("png", "svg")
 _PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7")
 
 
