@@ -92,7 +92,13 @@ def text_value(value: object) -> str:
 
 
 def manifest_row(
-    values: Mapping[str, object], base: Path, where: str, source: Path, default_kind: str = ""
+    values: Mapping[str, object],
+    base: Path,
+    where: str,
+    source: Path,
+    default_kind: str = "",
+    *,
+    safe_default_id: bool = False,
 ) -> ManifestRow:
     """One row of `read_manifest_rows` as a ManifestRow.
 
@@ -102,6 +108,8 @@ def manifest_row(
         where: the row's place in the file, for messages.
         source: the manifest, for messages.
         default_kind: the kind of a row that names none ("": left empty).
+        safe_default_id: a row without an `id` takes its file's name made safe for a folder
+            name (safe_id), not the name as it is.
 
     Raises:
         ConfigError: naming the file and the row, when the path is empty, the kind or phase is
@@ -126,7 +134,8 @@ def manifest_row(
             f"{where}: max_faces must be a whole number, got {max_faces_text!r}", source
         ) from None
     return ManifestRow(
-        clip_id=text_value(values.get("id")) or path.stem,
+        clip_id=text_value(values.get("id"))
+        or (safe_id(path.stem) if safe_default_id else path.stem),
         path=path,
         kind=kind,
         dyad=text_value(values.get("dyad")),

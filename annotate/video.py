@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 import cv2
 import numpy as np
@@ -65,21 +65,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def opencv_errors(path: Path) -> Iterator[None]:
-    """OpenCV's own error (`cv2.error`, raised from its C++ code on a file it cannot handle)
-    translated into a VideoError naming the clip, so that callers handle AnnotateErrors only.
-
-    Raises:
-        VideoError: what OpenCV said, on one line.
-    """
-    try:
-        yield
-    except cv2.error as exc:
-        said = " ".join(str(exc).split())[:200]
-        raise VideoError(f"OpenCV cannot decode it ({said})", path) from None
-
-
 def _open(path: Path) -> cv2.VideoCapture:
     if not path.exists():
         raise VideoError("file not found", path)
@@ -108,6 +93,31 @@ def _why_unreadable(path: Path) -> str:
             return f"its video stream ({streams[0].codec_context.name}) cannot be decoded"
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError):
         return "cannot be opened as a video (not a video file, or a damaged or truncated container)"
+
+
+class opencv_errors:  # noqa: N801 (used as `with opencv_errors(path):`, like a function)
+    """OpenCV's own error (`cv2.error`, raised from its C++ code on a file it cannot handle)
+    translated into a VideoError naming the clip, so that callers handle AnnotateErrors only.
+
+    Raises:
+        VideoError: what OpenCV said, on one line.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if isinstance(exc, cv2.error):
+            said = " ".join(str(exc).split())[:200]
+            raise VideoError(f"OpenCV cannot decode it ({said})", self.path) from None
 
 
 def check_frame_size(width: float, height: float, path: Path) -> None:

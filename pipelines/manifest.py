@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotate.clip_job import VIDEO_SUFFIXES
@@ -30,7 +30,6 @@ from annotate.manifest_rows import (
     manifest_row,
     read_manifest_rows,
     safe_id,
-    text_value,
 )
 
 __all__ = [
@@ -62,9 +61,7 @@ class Manifest:
 def _parse_row(
     values: Mapping[str, object], base: Path, where: str, default_kind: str, source: Path
 ) -> ManifestEntry:
-    row = manifest_row(values, base, where, source, default_kind)
-    if not text_value(values.get("id")):
-        row = replace(row, clip_id=safe_id(row.path.stem))
+    row = manifest_row(values, base, where, source, default_kind, safe_default_id=True)
     if not ID_PATTERN.match(row.clip_id):
         raise ConfigError(
             f"{where}: id {row.clip_id!r} may hold only letters, digits, '.', '_' and '-'", source

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.config import FeatureConfig, load_feature_config
-from annotate.errors import AnnotateError, VideoError
+from annotate.errors import AnnotateError
 from annotate.extraction import LandmarkerFactory
 from annotate.models import FACE_MODEL_SHA256, resolve_face_model
 from annotate.parallel import MIN_CHUNK_S, plan_chunks
@@ -168,8 +168,8 @@ class _Batch:
             try:
                 config = clip_config(base, entry, self.options)
                 info = probe(entry.path, with_hash=False)
-                info = replace(info, sha256=_clip_sha256(hashes, entry.path))
-            except AnnotateError as exc:
+                info = replace(info, sha256=hashes.sha256(entry.path))
+            except (AnnotateError, OSError) as exc:  # the clip's file cannot be read or hashed
                 outcome = ClipOutcome(
                     entry, ERROR, stage="probe", error_kind=type(exc).__name__, message=str(exc)
                 )
@@ -303,15 +303,6 @@ class _Batch:
         return tuple(
             self.outcomes[e.clip_id] for e in self.manifest.entries if e.clip_id in self.outcomes
         )
-
-
-def _clip_sha256(hashes: HashCache, path: Path) -> str:
-    """The clip's sha256; a file that vanished or cannot be read since it was probed is a
-    VideoError (recorded for the clip)."""
-    try:
-        return hashes.sha256(path)
-    except OSError as exc:
-        raise VideoError(f"cannot be read: {exc.strerror or exc}", path) from None
 
 
 def _drop_other_chunks(plan: ClipPlan) -> None:
