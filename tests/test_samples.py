@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from annotate.samples.presets import PRESETS, SAMPLE_CLIPS, dyad_play
 from annotate.samples.script import load_script, script_from_dict
 from annotate.video import probe
-from tests.conftest import SAMPLES
+from tests.conftest import REPO, SAMPLES
 
 
 @pytest.mark.parametrize("name", SAMPLE_CLIPS)
@@ -42,3 +44,22 @@ def test_dyad_play_scripts_every_event_of_the_issue() -> None:
 def test_long_presets_take_a_duration() -> None:
     assert PRESETS["long_dyad"](30.0).duration_s == 30.0
     assert PRESETS["hd_small_infant"](None).faces["infant"].width_px == 70
+
+
+def test_without_scikit_image_the_generator_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from annotate.errors import AnnotateError
+    from annotate.samples.face_mesh import astronaut_photo
+
+    monkeypatch.setitem(sys.modules, "skimage", None)  # `import skimage` raises ImportError
+    with pytest.raises(AnnotateError, match=r"pip install 'annotate\[samples\]'"):
+        astronaut_photo()
+
+
+def test_only_the_sample_generator_imports_scikit_image() -> None:
+    for path in [*(REPO / "annotate").rglob("*.py"), *(REPO / "pipelines").rglob("*.py")]:
+        if path.parent.name == "samples":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "import skimage" not in text and "from skimage" not in text, path
