@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from annotate import budgets
-from annotate.errors import VideoError
+from annotate.errors import OutputError, VideoError
 from annotate.video import FrameSampler, check_frame_size, iter_frames, probe
+from annotate.video_writer import H264Writer
 from tests.helpers import grey_frames, set_rotation_metadata, write_video
 
 
@@ -206,3 +207,13 @@ def test_the_largest_frame_is_dci_8k(width: int, height: int, refused: bool) -> 
     else:
         check_frame_size(width, height, Path("v.mp4"))
     assert budgets.VIDEO_MAX_PIXELS == 8192 * 4320
+
+
+def test_a_full_disk_while_writing_h264_is_an_output_error(tmp_path: Path) -> None:
+    target = tmp_path / "full.mp4"
+    target.symlink_to("/dev/full")  # every write: ENOSPC, as on a full disk
+    writer = H264Writer(target, 64, 64, 25.0)
+    with pytest.raises(OutputError, match=r"full\.mp4: cannot be written \(.*No space left"):
+        for frame in grey_frames(60, 64, 64):
+            writer.write(frame)
+        writer.close()
