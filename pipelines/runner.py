@@ -169,7 +169,7 @@ class _Batch:
                 config = clip_config(base, entry, self.options)
                 info = probe(entry.path, with_hash=False)
                 info = replace(info, sha256=hashes.sha256(entry.path))
-            except (AnnotateError, OSError) as exc:  # the clip's file cannot be read or hashed
+            except (AnnotateError, OSError) as exc:
                 outcome = ClipOutcome(
                     entry, ERROR, stage="probe", error_kind=type(exc).__name__, message=str(exc)
                 )
@@ -225,7 +225,7 @@ class _Batch:
                 except WorkerDiedError as exc:
                     self._retry_all(pool, job, running, ready, str(exc))
                     break
-                except AnnotateError as exc:  # raised on a dask worker; anything else is a bug
+                except AnnotateError as exc:  # (jobs mostly report their own); anything else: a bug
                     self._fail(job, _report_of(job, exc))
                     continue
                 self._take(report, ready)
