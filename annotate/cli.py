@@ -1,7 +1,8 @@
 """The `annotate` command line: a thin Typer layer over the library.
 
 Every command calls one library function that tests can call directly; library errors
-(AnnotateError) are printed as `error: FILE: what is wrong` with exit code 1, never a traceback.
+(AnnotateError) are printed as `error: FILE: what is wrong` with exit code 1, never a traceback,
+by annotate.commands.command_errors (the one printer, around every command and here).
 Sub-command groups live in their own modules and are registered here.
 """
 
@@ -10,13 +11,12 @@ from __future__ import annotations
 import sys
 import warnings
 
-import typer
-
 from annotate.commands import agreement, analysis, batch, coding, faces, interaction, project_status
 from annotate.commands import app as app_commands
+from annotate.commands.command_errors import EXIT_ERROR, CommandGroup, print_error
 from annotate.errors import AnnotateError
 
-app = typer.Typer(
+app = CommandGroup(
     help="Face, head-pose and gaze timelines and coding tools for mother-infant video.",
     no_args_is_help=True,
     add_completion=False,
@@ -42,6 +42,6 @@ def main() -> None:
     warnings.formatwarning = _warning_line  # one line, no source
     try:
         app()
-    except AnnotateError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    except AnnotateError as exc:  # raised outside a command's body (a group's callback)
+        print_error(exc)
+        sys.exit(EXIT_ERROR)

@@ -1,15 +1,33 @@
-"""Reading a study manifest's rows (CSV or YAML), shared by the batch runner and the analyses.
+"""A study manifest's rows (CSV or YAML) and the one row type, shared by the batch runner and
+the analyses.
 
-A manifest lists clips, one per row, with at least a `path`; what the columns mean is up to its
-reader (pipelines/manifest.py for batch runs, annotate/analysis/study_manifest.py for the
-before/after tables). Here: the rows as dictionaries with lower-case keys, each with where it
-stands in the file (`line N` of a CSV, `entry N` of a YAML list), and a clip id from a name.
+A manifest lists clips, one per row, with at least a `path`. Columns (names are
+case-insensitive):
+
+    path        the video file, relative to the manifest's folder or absolute (required)
+    id          the clip's name (default: the file's name without extension)
+    kind        clip (a three-minute home clip, two faces) or session (a group session)
+    dyad        the dyad's id (pairs a dyad's pre and post clips)
+    phase       pre or post
+    programme   e.g. A1
+    session     the session number
+    fps         samples per second for this row ('all' or a number; default by kind)
+    max_faces   faces per frame for this row (a whole number; default by kind)
+    anything else is carried through as it is (`extra`).
+
+`read_manifest_rows` gives the rows as dictionaries with lower-case keys, each with where it
+stands in the file (`line N` of a CSV, `entry N` of a YAML list); `manifest_row` makes one
+`ManifestRow` of them. Its readers add their own rules: pipelines/manifest.py (batch runs: clip
+ids safe for folder names, settings in range, one clip per dyad and phase) and
+annotate/analysis/study_manifest.py (the analyses).
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +37,116 @@ from annotate.io.yaml_files import load_yaml_lines
 
 Row = tuple[str, dict[str, object]]
 """Where the row stands in the file, and its values by lower-case column name."""
+
+CLIP, SESSION = "clip", "session"
+KINDS = (CLIP, SESSION)
+PHASES = ("pre", "post")
+KNOWN_COLUMNS = ("path", "id", "kind", "dyad", "phase", "programme", "session", "fps", "max_faces")
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """One clip of a manifest and what the manifest says about it.
+
+    Attributes:
+        clip_id: its name (the `id` column, else the file's name without extension; the batch
+            makes the latter safe for folder names).
+        path: the video file (absolute; it need not exist for every use).
+        kind: "clip" or "session"; "" where the manifest does not say and its reader gives no
+            default (the analyses: every row is then a session).
+        dyad, phase, programme, session: the study's metadata ("" where not given).
+        fps: samples per second from the manifest ("all", a number as text, or "" for the
+            kind's default).
+        max_faces: faces per frame from the manifest (None: the kind's default).
+        extra: further manifest columns, (name, value) in the manifest's order.
+        line: where the row is (`line 3` of a CSV, `entry 2` of a YAML list, or a file's place
+            in a folder), for messages.
+    """
+
+    clip_id: str
+    path: Path
+    kind: str = CLIP
+    dyad: str = ""
+    phase: str = ""
+    programme: str = ""
+    session: str = ""
+    fps: str = ""
+    max_faces: int | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+    line: str = ""
+
+    def metadata(self) -> dict[str, str]:
+        """The study's columns, then the extra ones (what the batch carries into clips.csv)."""
+        return {
+            "dyad": self.dyad,
+            "phase": self.phase,
+            "programme": self.programme,
+            "session": self.session,
+            **dict(self.extra),
+        }
+
+
+def text_value(value: object) -> str:
+    """A manifest value as text: stripped, "" for an empty one."""
+    return "" if value is None else str(value).strip()
+
+
+def manifest_row(
+    values: Mapping[str, object],
+    base: Path,
+    where: str,
+    source: Path,
+    default_kind: str = "",
+    *,
+    safe_default_id: bool = False,
+) -> ManifestRow:
+    """One row of `read_manifest_rows` as a ManifestRow.
+
+    Args:
+        values: the row's values by lower-case column name.
+        base: the folder relative paths start from (the manifest's).
+        where: the row's place in the file, for messages.
+        source: the manifest, for messages.
+        default_kind: the kind of a row that names none ("": left empty).
+        safe_default_id: a row without an `id` takes its file's name made safe for a folder
+            name (safe_id), not the name as it is.
+
+    Raises:
+        ConfigError: naming the file and the row, when the path is empty, the kind or phase is
+            not one of the known ones, or max_faces is not a whole number.
+    """
+    path_text = text_value(values.get("path"))
+    if not path_text:
+        raise ConfigError(f"{where}: 'path' is empty", source)
+    path = Path(path_text).expanduser()
+    path = (path if path.is_absolute() else base / path).resolve()
+    kind = text_value(values.get("kind")).lower() or default_kind
+    if kind not in ("", *KINDS):
+        raise ConfigError(f"{where}: kind must be clip or session, got {kind!r}", source)
+    phase = text_value(values.get("phase")).lower()
+    if phase not in ("", *PHASES):
+        raise ConfigError(f"{where}: phase must be pre, post or empty, got {phase!r}", source)
+    max_faces_text = text_value(values.get("max_faces"))
+    try:
+        max_faces = int(max_faces_text) if max_faces_text else None
+    except ValueError:
+        raise ConfigError(
+            f"{where}: max_faces must be a whole number, got {max_faces_text!r}", source
+        ) from None
+    return ManifestRow(
+        clip_id=text_value(values.get("id"))
+        or (safe_id(path.stem) if safe_default_id else path.stem),
+        path=path,
+        kind=kind,
+        dyad=text_value(values.get("dyad")),
+        phase=phase,
+        programme=text_value(values.get("programme")),
+        session=text_value(values.get("session")),
+        fps=text_value(values.get("fps")),
+        max_faces=max_faces,
+        extra=tuple((k, text_value(v)) for k, v in values.items() if k not in KNOWN_COLUMNS),
+        line=where,
+    )
 
 
 def safe_id(text: str) -> str:

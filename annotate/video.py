@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 import cv2
 import numpy as np
@@ -58,7 +59,8 @@ def _open(path: Path) -> cv2.VideoCapture:
         raise VideoError("file not found", path)
     if not path.is_file():
         raise VideoError("not a file", path)
-    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    with opencv_errors(path):
+        capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not capture.isOpened():
         raise VideoError(_why_unreadable(path), path)
     return capture
@@ -80,6 +82,31 @@ def _why_unreadable(path: Path) -> str:
             return f"its video stream ({streams[0].codec_context.name}) cannot be decoded"
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError):
         return "cannot be opened as a video (not a video file, or a damaged or truncated container)"
+
+
+class opencv_errors:  # noqa: N801 (used as `with opencv_errors(path):`, like a function)
+    """OpenCV's own error (`cv2.error`, raised from its C++ code on a file it cannot handle)
+    translated into a VideoError naming the clip, so that callers handle AnnotateErrors only.
+
+    Raises:
+        VideoError: what OpenCV said, on one line.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if isinstance(exc, cv2.error):
+            said = " ".join(str(exc).split())[:200]
+            raise VideoError(f"OpenCV cannot decode it ({said})", self.path) from None
 
 
 def check_frame_size(width: float, height: float, path: Path) -> None:
@@ -119,13 +146,17 @@ def probe(path: Path | str, *, with_hash: bool = True, hashes: HashCache | None 
     path = Path(path)
     capture = _open(path)
     try:
-        declared = (capture.get(cv2.CAP_PROP_FRAME_WIDTH), capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
-        check_frame_size(*declared, path)  # before the first frame is decoded
-        fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
-        frame_count = max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0), 0)
-        rotation = int(capture.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
-        codec = _fourcc(capture)
-        ok, first = capture.read()
+        with opencv_errors(path):
+            declared = (
+                capture.get(cv2.CAP_PROP_FRAME_WIDTH),
+                capture.get(cv2.CAP_PROP_FRAME_HEIGHT),
+            )
+            check_frame_size(*declared, path)  # before the first frame is decoded
+            fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
+            frame_count = max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0), 0)
+            rotation = int(capture.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
+            codec = _fourcc(capture)
+            ok, first = capture.read()
     finally:
         capture.release()
     if not ok or first is None:
@@ -195,8 +226,27 @@ def iter_frames(
     Yields:
         Frame objects in time order; timestamps strictly increase (a repeated container
         timestamp, common at a clip's start, is nudged forward by a microsecond).
+
+    Raises:
+        VideoError: the file cannot be opened, or OpenCV fails while decoding it.
     """
     capture = _open(info.path)
+    try:
+        with opencv_errors(info.path):
+            yield from _decoded(capture, info, fps, progress, start_s, end_s)
+    finally:
+        capture.release()
+
+
+def _decoded(
+    capture: cv2.VideoCapture,
+    info: ClipInfo,
+    fps: float | None,
+    progress: ProgressHook | None,
+    start_s: float,
+    end_s: float | None,
+) -> Iterator[Frame]:
+    """iter_frames' loop over an open capture (see there)."""
     sampler = FrameSampler(fps, info.fps)
     first_index = 0
     if start_s > 1.0:
@@ -206,23 +256,20 @@ def iter_frames(
     expected = max(int(last_frame - start_s * info.fps), 0)
     decoded = 0
     last_t = -1.0
-    try:
-        while capture.grab():
-            t = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-            if t <= last_t:
-                t = last_t + 1e-6
-            last_t = t
-            index = first_index + decoded
-            decoded += 1
-            if progress is not None and t >= start_s:
-                progress(max(index + 1 - round(start_s * info.fps), 0), expected)
-            if end_s is not None and t >= end_s:
-                break
-            if t < start_s or not sampler.keep(t):
-                continue
-            ok, bgr = capture.retrieve()
-            if not ok or bgr is None:
-                continue
-            yield Frame(index=index, t=t, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-    finally:
-        capture.release()
+    while capture.grab():
+        t = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+        if t <= last_t:
+            t = last_t + 1e-6
+        last_t = t
+        index = first_index + decoded
+        decoded += 1
+        if progress is not None and t >= start_s:
+            progress(max(index + 1 - round(start_s * info.fps), 0), expected)
+        if end_s is not None and t >= end_s:
+            break
+        if t < start_s or not sampler.keep(t):
+            continue
+        ok, bgr = capture.retrieve()
+        if not ok or bgr is None:
+            continue
+        yield Frame(index=index, t=t, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))

@@ -40,21 +40,35 @@ class H264Writer:
         self.frames = 0
 
     def write(self, rgb: np.ndarray) -> None:
-        """Append one RGB frame (H x W x 3 uint8)."""
+        """Append one RGB frame (H x W x 3 uint8).
+
+        Raises:
+            OutputError: FFmpeg cannot write it (PyAV's errors are translated here).
+        """
         if rgb.shape[0] != self.height or rgb.shape[1] != self.width:
             padded = np.zeros((self.height, self.width, 3), dtype=np.uint8)
             padded[: rgb.shape[0], : rgb.shape[1]] = rgb[: self.height, : self.width]
             rgb = padded
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+        try:
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except av.error.FFmpegError as exc:  # a full disk, a vanished folder
+            raise OutputError(f"cannot be written ({exc})", self.path) from None
         self.frames += 1
 
     def close(self) -> None:
-        """Flush the encoder and close the file."""
-        for packet in self._stream.encode(None):
-            self._container.mux(packet)
-        self._container.close()
+        """Flush the encoder and close the file.
+
+        Raises:
+            OutputError: FFmpeg cannot write the rest of the file.
+        """
+        try:
+            for packet in self._stream.encode(None):
+                self._container.mux(packet)
+            self._container.close()
+        except av.error.FFmpegError as exc:
+            raise OutputError(f"cannot be written ({exc})", self.path) from None
 
     def __enter__(self) -> H264Writer:
         return self

@@ -10,7 +10,7 @@ and on a dask.distributed cluster.
 Jobs take and return small frozen records; the heavy data goes through the output folder, which
 workers must therefore see at the same path (a shared file system on a cluster). A problem with
 the input (AnnotateError) comes back as a failed JobReport, not as an exception, so that it is
-recorded once and not retried; anything else raises, and the runner retries or records it.
+recorded once and not retried; anything else is a bug, raises and stops the batch.
 """
 
 from __future__ import annotations

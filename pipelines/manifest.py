@@ -1,18 +1,12 @@
 """What a batch runs: a manifest (CSV or YAML) of clips with their metadata, or a folder of videos.
 
-A manifest lists one clip per row. Columns (names are case-insensitive):
-
-    path        the video file, relative to the manifest's folder or absolute (required)
-    id          the clip's name in the dataset (default: the file's name without extension);
-                letters, digits, '.', '_' and '-'
-    kind        clip (a three-minute home clip, two faces) or session (a group session)
-    dyad        the dyad's id (pairs a dyad's pre and post clips in prepost.csv)
-    phase       pre or post
-    programme   e.g. A1
-    session     the session number
-    fps         samples per second for this row ('all' or a number; default by kind)
-    max_faces   faces per frame for this row (default by kind)
-    anything else is carried through to clips.csv as it is.
+A manifest lists one clip per row; its columns are those of annotate.manifest_rows (path, id,
+kind, dyad, phase, programme, session, fps, max_faces; anything else is carried through to
+clips.csv as it is), read into its one row type, `ManifestRow` (here also called
+`ManifestEntry`). The batch adds its own rules: a row without a kind takes the batch's; an id
+(default: the file's name without extension, cleaned) holds only letters, digits, '.', '_' and
+'-', as it names a folder; fps and max_faces are in range; no two rows share an id, nor a dyad
+two clips of one phase.
 
 A YAML manifest is a list of such mappings, or a mapping with the list under `clips`.
 A folder is searched (with its sub-folders) for video files; each becomes a row of the given kind.
@@ -28,53 +22,31 @@ from pathlib import Path
 from annotate.config import FeatureConfig
 from annotate.errors import ConfigError
 from annotate.extract.job import VIDEO_SUFFIXES
-from annotate.manifest_rows import read_manifest_rows, safe_id
+from annotate.manifest_rows import (
+    CLIP,
+    KINDS,
+    SESSION,
+    ManifestRow,
+    manifest_row,
+    read_manifest_rows,
+    safe_id,
+)
 
-CLIP, SESSION = "clip", "session"
-KINDS = (CLIP, SESSION)
-PHASES = ("pre", "post")
-KNOWN_COLUMNS = ("path", "id", "kind", "dyad", "phase", "programme", "session", "fps", "max_faces")
-METADATA_COLUMNS = ("dyad", "phase", "programme", "session")
+__all__ = [
+    "CLIP",
+    "SESSION",
+    "Manifest",
+    "ManifestEntry",
+    "load_manifest",
+    "read_batch_input",
+    "safe_id",
+    "scan_folder",
+]
+
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
-
-@dataclass(frozen=True)
-class ManifestEntry:
-    """One clip of a batch and what the manifest says about it.
-
-    Attributes:
-        clip_id: its name in the dataset and the name of its output folder.
-        path: the video file (absolute).
-        kind: "clip" or "session".
-        dyad, phase, programme, session: the study's metadata ("" where not given).
-        fps: samples per second from the manifest ("all", a number as text, or "" for the
-            kind's default).
-        max_faces: faces per frame from the manifest (None: the kind's default).
-        extra: further manifest columns, (name, value) in the manifest's order.
-        line: where the row is (manifest line, or the file's place in a folder), for messages.
-    """
-
-    clip_id: str
-    path: Path
-    kind: str = CLIP
-    dyad: str = ""
-    phase: str = ""
-    programme: str = ""
-    session: str = ""
-    fps: str = ""
-    max_faces: int | None = None
-    extra: tuple[tuple[str, str], ...] = ()
-    line: str = ""
-
-    def metadata(self) -> dict[str, str]:
-        """The metadata carried into clips.csv: the study's columns, then the extra ones."""
-        return {
-            "dyad": self.dyad,
-            "phase": self.phase,
-            "programme": self.programme,
-            "session": self.session,
-            **dict(self.extra),
-        }
+ManifestEntry = ManifestRow
+"""One clip of a batch: the library's one manifest row type (annotate.manifest_rows)."""
 
 
 @dataclass(frozen=True)
@@ -86,58 +58,22 @@ class Manifest:
     extra_columns: tuple[str, ...] = field(default=())
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def _parse_row(
-    row: Mapping[str, object], base: Path, where: str, default_kind: str
+    values: Mapping[str, object], base: Path, where: str, default_kind: str, source: Path
 ) -> ManifestEntry:
-    path_text = _text(row.get("path"))
-    if not path_text:
-        raise ConfigError(f"{where}: 'path' is empty")
-    path = Path(path_text).expanduser()
-    path = (path if path.is_absolute() else base / path).resolve()
-    clip_id = _text(row.get("id")) or safe_id(path.stem)
-    if not ID_PATTERN.match(clip_id):
+    row = manifest_row(values, base, where, source, default_kind, safe_default_id=True)
+    if not ID_PATTERN.match(row.clip_id):
         raise ConfigError(
-            f"{where}: id {clip_id!r} may hold only letters, digits, '.', '_' and '-'"
+            f"{where}: id {row.clip_id!r} may hold only letters, digits, '.', '_' and '-'", source
         )
-    kind = _text(row.get("kind")).lower() or default_kind
-    if kind not in KINDS:
-        raise ConfigError(f"{where}: kind must be clip or session, got {kind!r}")
-    phase = _text(row.get("phase")).lower()
-    if phase and phase not in PHASES:
-        raise ConfigError(f"{where}: phase must be pre, post or empty, got {phase!r}")
-    fps = _text(row.get("fps"))
-    max_faces_text = _text(row.get("max_faces"))
-    max_faces = None
     try:
-        if fps:
-            FeatureConfig().with_overrides(fps=fps)
-        if max_faces_text:
-            max_faces = int(max_faces_text)
-            FeatureConfig().with_overrides(max_faces=max_faces)
-    except ValueError:
-        raise ConfigError(
-            f"{where}: max_faces must be a whole number, got {max_faces_text!r}"
-        ) from None
+        if row.fps:
+            FeatureConfig().with_overrides(fps=row.fps)
+        if row.max_faces is not None:
+            FeatureConfig().with_overrides(max_faces=row.max_faces)
     except ConfigError as exc:
-        raise ConfigError(f"{where}: {exc.message.replace('--', '')}") from None
-    extra = tuple((k, _text(v)) for k, v in row.items() if k not in KNOWN_COLUMNS)
-    return ManifestEntry(
-        clip_id=clip_id,
-        path=path,
-        kind=kind,
-        dyad=_text(row.get("dyad")),
-        phase=phase,
-        programme=_text(row.get("programme")),
-        session=_text(row.get("session")),
-        fps=fps,
-        max_faces=max_faces,
-        extra=extra,
-        line=where,
-    )
+        raise ConfigError(f"{where}: {exc.message.replace('--', '')}", source) from None
+    return row
 
 
 def _check_unique(entries: Sequence[ManifestEntry], source: Path) -> None:
@@ -175,10 +111,7 @@ def load_manifest(path: Path, default_kind: str = CLIP) -> Manifest:
     """
     rows = read_manifest_rows(path)
     base = path.resolve().parent
-    try:
-        entries = [_parse_row(row, base, where, default_kind) for where, row in rows]
-    except ConfigError as exc:
-        raise ConfigError(exc.message, path) from None
+    entries = [_parse_row(row, base, where, default_kind, path) for where, row in rows]
     if not entries:
         raise ConfigError("the manifest lists no clips", path)
     _check_unique(entries, path)

@@ -14,6 +14,10 @@
 4. Build the dataset and the reports (pipelines.dataset).
 
 Progress goes through hooks (frames across the batch, and each clip's outcome), never print.
+A clip's AnnotateError (OpenCV's, PyAV's, MediaPipe's and the file system's errors are translated
+into these where the library calls them) is recorded in errors.csv and the batch goes on; any
+other exception is a bug in this code and stops the batch with its traceback (what is finished
+stays finished; the next run resumes).
 """
 
 from __future__ import annotations
@@ -25,8 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-import cv2
 
 from annotate.config import FeatureConfig, load_feature_config
 from annotate.errors import AnnotateError
@@ -60,18 +62,6 @@ from pipelines.records import (
     ClipOutcome,
     check_options,
     clip_config,
-)
-
-# Exceptions a job may raise that say something about the clip or the machine, not about this
-# code: recorded for the clip, and the batch goes on. Anything else is a bug and stops the batch
-# (what is finished stays finished; the next run resumes).
-RECORDED_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    RuntimeError,
-    ValueError,
-    MemoryError,
-    EOFError,
-    cv2.error,
 )
 
 
@@ -236,7 +226,7 @@ class _Batch:
                 except WorkerDiedError as exc:
                     self._retry_all(pool, job, running, ready, str(exc))
                     break
-                except RECORDED_ERRORS as exc:
+                except AnnotateError as exc:  # (jobs mostly report their own); anything else: a bug
                     self._fail(job, _report_of(job, exc))
                     continue
                 self._take(report, ready)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 import av
@@ -16,7 +17,7 @@ from annotate.samples.sound_track import add_sound, mux_sound
 from annotate.sound.reader import sound_blocks, sound_track
 from annotate.sound.synthesis import RATE
 from annotate.video import probe
-from tests.conftest import SAMPLES
+from tests.conftest import REPO, SAMPLES
 
 
 @pytest.mark.parametrize("name", SAMPLE_CLIPS)
@@ -127,3 +128,22 @@ def test_samples_make_sound_only_keeps_the_pictures(tmp_path: Path) -> None:
     )
     assert missing.exit_code != 0
     assert "run `annotate samples make dyad_play`" in str(missing.exception)
+
+
+def test_without_scikit_image_the_generator_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from annotate.errors import AnnotateError
+    from annotate.samples.face_mesh import astronaut_photo
+
+    monkeypatch.setitem(sys.modules, "skimage", None)  # `import skimage` raises ImportError
+    with pytest.raises(AnnotateError, match=r"pip install 'annotate\[samples\]'"):
+        astronaut_photo()
+
+
+def test_only_the_sample_generator_imports_scikit_image() -> None:
+    for path in [*(REPO / "annotate").rglob("*.py"), *(REPO / "pipelines").rglob("*.py")]:
+        if path.parent.name == "samples":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "import skimage" not in text and "from skimage" not in text, path

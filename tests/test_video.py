@@ -7,12 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
 from annotate import budgets
-from annotate.errors import VideoError
+from annotate.errors import OutputError, VideoError
 from annotate.video import FrameSampler, check_frame_size, iter_frames, probe
+from annotate.video_writer import H264Writer
 from tests.helpers import grey_frames, set_rotation_metadata, write_video
 
 
@@ -80,6 +82,19 @@ def test_a_text_file_named_mp4(tmp_path: Path) -> None:
     fake.write_text("these are my notes, not a video\n" * 20)
     with pytest.raises(VideoError, match="not a video file"):
         probe(fake)
+
+
+def test_an_opencv_error_while_decoding_is_a_video_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = probe(write_video(tmp_path / "bar.mp4", grey_frames(10)))
+
+    def broken(*args: object) -> None:
+        raise cv2.error("OpenCV(4.11) error: (-215:Assertion failed)\n in function 'cvtColor'")
+
+    monkeypatch.setattr(cv2, "cvtColor", broken)
+    with pytest.raises(VideoError, match=r"bar\.mp4: OpenCV cannot decode it \(.*cvtColor"):
+        list(iter_frames(info, None))
 
 
 def test_a_folder_is_not_a_video(tmp_path: Path) -> None:
@@ -192,3 +207,13 @@ def test_the_largest_frame_is_dci_8k(width: int, height: int, refused: bool) -> 
     else:
         check_frame_size(width, height, Path("v.mp4"))
     assert budgets.VIDEO_MAX_PIXELS == 8192 * 4320
+
+
+def test_a_full_disk_while_writing_h264_is_an_output_error(tmp_path: Path) -> None:
+    target = tmp_path / "full.mp4"
+    target.symlink_to("/dev/full")  # every write: ENOSPC, as on a full disk
+    writer = H264Writer(target, 64, 64, 25.0)
+    with pytest.raises(OutputError, match=r"full\.mp4: cannot be written \(.*No space left"):
+        for frame in grey_frames(60, 64, 64):
+            writer.write(frame)
+        writer.close()

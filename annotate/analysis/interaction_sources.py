@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from annotate.analysis.clip_features import read_episodes
-from annotate.analysis.study_manifest import StudyRow, outputs_folder, read_study_manifest
+from annotate.analysis.study_manifest import outputs_folder, read_study_manifest
 from annotate.coding.clips import ClipRef, default_db_path
 from annotate.coding.records import Annotation, CodingData
 from annotate.coding.schemes import ATTRIBUTES_TIER
@@ -42,6 +42,7 @@ from annotate.coding.store import AnnotationStore
 from annotate.errors import AnnotateError, ConfigError, InterchangeError, StoreError
 from annotate.extract.folder import EPISODES_CSV
 from annotate.interchange.convert import INPUT_FORMATS, file_format, parts, read_any, select_part
+from annotate.manifest_rows import ManifestRow
 from annotate.timeline.episodes import Episode
 
 AUTO = "auto"
@@ -270,7 +271,7 @@ def file_clips(
     return clips
 
 
-def _row_clips(row: StudyRow, source: ClipSource) -> list[ClipEvents]:
+def _row_clips(row: ManifestRow, source: ClipSource) -> list[ClipEvents]:
     if file_format(row.path) in INPUT_FORMATS:
         return file_clips(row.path, source, clip_id=row.clip_id, dyad=row.dyad, phase=row.phase)
     return [video_clip(row.path, source, clip_id=row.clip_id, dyad=row.dyad, phase=row.phase)]

@@ -42,7 +42,6 @@ EPISODES, FEATURES = "episodes", "features"
 OCCURRENCES, MEAN = "occurrences", "mean"
 EPISODE_LABELS = {"mutual_gaze": "dyad", "infant_gaze_aversion": INFANT, "smile": ""}
 """Episode kinds counted, and the one role they belong to ('' : by role class)."""
-MEASURE_ORDER = ("count", "duration_s", "share", "rate_per_min", "seconds", "mean")
 
 
 @dataclass(frozen=True, order=True)

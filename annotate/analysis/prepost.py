@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from annotate.analysis.study_manifest import StudyManifest, StudyRow, outputs_folder
+from annotate.analysis.study_manifest import StudyManifest, outputs_folder
 from annotate.coding.care_index import CareIndexConfig, CareSheet, load_care_index
 from annotate.coding.care_store import all_sheets
 from annotate.coding.clip_roles import ClipRoles, clip_roles
@@ -46,8 +46,9 @@ from annotate.errors import ConfigError, InterchangeError
 from annotate.extract.folder import PROVENANCE_JSON, SUMMARY_JSON
 from annotate.extract.summary import ClipSummary, DyadFigures, RoleFigures
 from annotate.io.file_hash import file_sha256
+from annotate.manifest_rows import PHASES as PHASES  # the batch's pre/post table takes them here
+from annotate.manifest_rows import ManifestRow
 
-PHASES = ("pre", "post")
 ROLE_FIGURES = (
     "visible_share",
     "looking_at_partner_share",
@@ -166,7 +167,7 @@ def _read_summary(path: Path) -> ClipSummary | None:
     return ClipSummary.from_json(path) if path.is_file() else None
 
 
-def _clip_sha256(row: StudyRow, folder: Path | None, notes: list[str]) -> str:
+def _clip_sha256(row: ManifestRow, folder: Path | None, notes: list[str]) -> str:
     recorded = ""
     if folder is not None:
         summary = _read_summary(folder / SUMMARY_JSON) or ClipSummary()
@@ -188,7 +189,7 @@ class _Stores:
         self.sheets: dict[Path, list[CareSheet]] = {}
         self.roles: dict[Path, dict[str, ClipRoles]] = {}
 
-    def roles_of(self, row: StudyRow, sha256: str) -> ClipRoles:
+    def roles_of(self, row: ManifestRow, sha256: str) -> ClipRoles:
         """A coder's swap of the clip's mother and infant, if any (annotate.coding.clip_roles)."""
         path = self.db if self.db is not None else default_db_path(row.path)
         if path not in self.roles:
@@ -200,7 +201,7 @@ class _Stores:
                             self.roles[path][clip.sha256] = clip_roles(store, clip.sha256)
         return self.roles[path].get(sha256, ClipRoles())
 
-    def sheets_of(self, row: StudyRow, sha256: str, coder: str | None) -> list[CareSheet]:
+    def sheets_of(self, row: ManifestRow, sha256: str, coder: str | None) -> list[CareSheet]:
         path = self.db if self.db is not None else default_db_path(row.path)
         if path not in self.sheets:
             if not path.exists() and self.db is None:
@@ -216,7 +217,7 @@ class _Stores:
 
 
 def clip_figures(
-    row: StudyRow,
+    row: ManifestRow,
     features_dir: Path,
     stores: _Stores,
     config: CareIndexConfig,
@@ -245,8 +246,8 @@ def clip_figures(
     return ClipFigures(row.clip_id, row.programme, {**figures, **care}, band, coders)
 
 
-def _pairs(manifest: StudyManifest) -> dict[str, dict[str, StudyRow]]:
-    pairs: dict[str, dict[str, StudyRow]] = {}
+def _pairs(manifest: StudyManifest) -> dict[str, dict[str, ManifestRow]]:
+    pairs: dict[str, dict[str, ManifestRow]] = {}
     for row in manifest.clips():
         if not row.dyad:
             raise ConfigError(f"{row.line}: a {row.phase} clip needs a dyad", manifest.source)

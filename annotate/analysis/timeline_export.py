@@ -33,7 +33,6 @@ from annotate.errors import AlignmentError
 from annotate.timeline.intervals import Event
 
 MANUAL, MECHANISM, AUTOMATIC = "manual", "mechanism", "automatic"
-SOURCES = (MECHANISM, MANUAL, AUTOMATIC)
 MECHANISM_TIER, EPISODE_TIER = "mechanisms", "episodes"
 TIMELINE_COLUMNS = (
     "source",

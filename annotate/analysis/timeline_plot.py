@@ -39,7 +39,6 @@ EPISODE_COLOURS = {
 }
 PLOTTED_ROLES = ("dyad", "mother", "infant")
 VOCAL_KINDS = (C.VOCALISATION, C.CRY, C.OVERLAP, C.VOCAL_RESPONSE, C.SINGING_HINT)
-PICTURE_FORMATS = ("png", "svg")
 _PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7")
 
 

@@ -199,8 +199,11 @@ class Scheme:
         """The inverse of `to_dict`.
 
         Raises:
-            SchemeError: the dict lacks a field or holds one of the wrong shape.
+            SchemeError: `data` is no dict, lacks a field or holds one of the wrong shape.
         """
+        if not isinstance(data, dict):
+            kind = type(data).__name__
+            raise SchemeError(f"stored scheme is malformed (a {kind}, not a mapping)")
         try:
             tiers = tuple(_tier_from_dict(t) for t in data.get("tiers", ()))
             attributes = tuple(_attribute_from_dict(a) for a in data.get("attributes", ()))
@@ -213,15 +216,20 @@ class Scheme:
                 source=str(data.get("source", "")),
                 meta=dict(data.get("meta") or {}),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:  # a list for a mapping
             raise SchemeError(f"stored scheme is malformed ({exc!r})") from None
 
     @classmethod
     def from_json(cls, text: str) -> Scheme:
-        """The inverse of `to_json`."""
+        """The inverse of `to_json`.
+
+        Raises:
+            SchemeError: the text is not JSON (or nests too deep, or holds a number of
+                thousands of digits), or not a scheme (from_dict).
+        """
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
             raise SchemeError(f"stored scheme is not valid JSON ({exc})") from None
         return cls.from_dict(data)
 

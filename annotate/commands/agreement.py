@@ -22,7 +22,7 @@ from annotate.coding.records import Annotation
 from annotate.coding.reliability_long import write_agreement
 from annotate.coding.reliability_pooled import ALL
 from annotate.coding.store import AnnotationStore
-from annotate.commands.coding_common import DbOption, ForceOption, database, one_line_errors
+from annotate.commands.coding_common import DbOption, ForceOption, database
 from annotate.errors import InterchangeError, StoreError
 from annotate.extract.folder import EPISODES_CSV
 from annotate.interchange.convert import read_any
@@ -119,7 +119,6 @@ def _store_clips(coder: str, db: Path | None) -> list[AutoClip]:
     return items
 
 
-@one_line_errors
 def agreement_command(
     auto_vs: Annotated[
         str,

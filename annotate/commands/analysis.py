@@ -3,7 +3,7 @@
 
 `annotate align --session RECORDING` (or `--manifest`) aligns annotations and features with
 mechanism events; `align sync` maps time bases; `align locate` finds a clip in a recording.
-Library errors (AnnotateError) pass through to cli.main, which prints `error: ...` and exits 1.
+Library errors (AnnotateError) are printed by annotate.commands.command_errors.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from typing import Annotated
 import typer
 
 from annotate.analysis.alignment import summary_table
-from annotate.analysis.locate import locate_clip
-from annotate.analysis.programme_table import build_programme_table
-from annotate.analysis.runs import (
+from annotate.analysis.command_calls import (
     align_manifest,
     align_recording,
     alignment_paths,
@@ -25,6 +23,8 @@ from annotate.analysis.runs import (
     write_alignment,
     write_location,
 )
+from annotate.analysis.locate import locate_clip
+from annotate.analysis.programme_table import build_programme_table
 from annotate.analysis.sources import SourceOptions
 from annotate.analysis.sync import (
     describe_time_map,
@@ -47,16 +47,17 @@ from annotate.commands.analysis_options import (
     SessionNoOption,
     TimeMapOption,
 )
+from annotate.commands.command_errors import CommandGroup
 from annotate.errors import AlignmentError
 from annotate.io.atomic import check_writable
 from annotate.mechanisms import load_mechanisms
 from annotate.progress import frame_bar
 from annotate.timeline.timebase import parse_seconds
 
-mechanisms_app = typer.Typer(
+mechanisms_app = CommandGroup(
     help="Mechanisms of change (M1-M15): the programme mechanism table.", no_args_is_help=True
 )
-align_app = typer.Typer(
+align_app = CommandGroup(
     help="Aligning annotations and features with mechanism events (--session, --manifest), "
     "time bases (sync) and clips cut from recordings (locate).",
     no_args_is_help=True,

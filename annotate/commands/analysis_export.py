@@ -1,6 +1,6 @@
 """`annotate export timeline` and `annotate export prepost`: thin calls into annotate.analysis.
 
-Library errors (AnnotateError) pass through to cli.main, which prints `error: ...` and exits 1.
+Library errors (AnnotateError) are printed by annotate.commands.command_errors.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from annotate.analysis.runs import (
+from annotate.analysis.command_calls import (
     TIMELINE_FORMATS,
     export_prepost,
     export_timeline,
@@ -29,9 +29,10 @@ from annotate.commands.analysis_options import (
     SessionNoOption,
     TimeMapOption,
 )
+from annotate.commands.command_errors import CommandGroup
 from annotate.mechanisms import load_mechanisms
 
-export_app = typer.Typer(
+export_app = CommandGroup(
     help="Tables and files for analysis: a recording's timeline, dyads before and after.",
     no_args_is_help=True,
 )

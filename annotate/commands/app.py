@@ -16,11 +16,9 @@ from annotate.app.server import (
     serve,
     token_for,
 )
-from annotate.commands.coding_common import one_line_errors
 from annotate.interchange.store_files import current_user
 
 
-@one_line_errors
 def code_command(
     target: Annotated[
         Path, typer.Argument(help="A clip, or a project folder of clips to choose among.")

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from annotate.errors import ConfigError
+from annotate.commands.command_errors import fail
+from annotate.errors import AnnotateError, ConfigError
 
 if TYPE_CHECKING:
     from pipelines.records import BatchResult, ClipOutcome
@@ -150,8 +151,7 @@ def batch(
         )
         typer.echo(f"dataset in {result.out}: features/, clips.csv, prepost.csv, report.txt")
     if errors:
-        typer.echo(f"error: {errors} clips failed; see {result.out / 'errors.csv'}", err=True)
-        raise typer.Exit(1)
+        fail(AnnotateError(f"{errors} clips failed; see {result.out / 'errors.csv'}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,11 +1,10 @@
 """`annotate annotations ...` (add, list, edit, delete, import, attach, export, undo, history,
-schemes), plus, through annotate.commands.coding_more, `annotate care ...`, `annotate backup`,
-`annotate convert` and `annotate reliability`: thin calls into annotate.coding and
-annotate.interchange.
+schemes): thin calls into annotate.coding and annotate.interchange. `register` adds as well
+`annotate care ...` (annotate.commands.care) and `annotate backup`, `annotate convert` and
+`annotate reliability` (annotate.commands.coding_files).
 
 The project database is `annotate.sqlite` beside the clip (--clip) unless --db names another.
-Library errors (AnnotateError) are printed as one line `error: ...` with exit code 1, here as
-well as through cli.main, so that the commands behave the same however they are run.
+Library errors (AnnotateError) are printed by annotate.commands.command_errors.
 """
 
 from __future__ import annotations
@@ -20,21 +19,21 @@ from annotate.coding.records import Annotation
 from annotate.coding.scheme_files import configured_schemes, find_scheme
 from annotate.coding.schemes import Scheme
 from annotate.coding.store import StoredAnnotation
-from annotate.commands import coding_more
+from annotate.commands import care, coding_files
 from annotate.commands.coding_common import (
     ClipOption,
     CoderOption,
     DbOption,
     ForceOption,
     MaybeClip,
-    one_line_errors,
     open_store,
 )
+from annotate.commands.command_errors import CommandGroup
 from annotate.errors import StoreError
 from annotate.interchange.store_files import current_user, export_clip, import_file
 from annotate.interchange.vcode import VcodeOptions
 
-annotations_app = typer.Typer(
+annotations_app = CommandGroup(
     help="Coders' annotations: add, list, import, export, undo, history.", no_args_is_help=True
 )
 
@@ -42,7 +41,8 @@ annotations_app = typer.Typer(
 def register(app: typer.Typer) -> None:
     """Add the coding commands to the CLI."""
     app.add_typer(annotations_app, name="annotations")
-    coding_more.register(app)
+    care.register(app)
+    coding_files.register(app)
 
 
 def _line(stored: StoredAnnotation) -> str:
@@ -70,7 +70,6 @@ def _scheme_for(name: str | None, tier: str, code: str) -> Scheme:
 
 
 @annotations_app.command("add")
-@one_line_errors
 def add_command(
     clip: ClipOption,
     coder: CoderOption,
@@ -104,7 +103,6 @@ def add_command(
 
 
 @annotations_app.command("list")
-@one_line_errors
 def list_command(
     clip: MaybeClip = None,
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder.")] = None,
@@ -132,7 +130,6 @@ def list_command(
 
 
 @annotations_app.command("edit")
-@one_line_errors
 def edit_command(
     annotation_id: Annotated[int, typer.Argument(help="The annotation's id (see list).")],
     start: Annotated[float | None, typer.Option("--start", help="New start in seconds.")] = None,
@@ -162,7 +159,6 @@ def edit_command(
 
 
 @annotations_app.command("delete")
-@one_line_errors
 def delete_command(
     annotation_id: Annotated[int, typer.Argument(help="The annotation's id (see list).")],
     who: Annotated[str | None, typer.Option("--who", help="Who deletes (default: you).")] = None,
@@ -176,7 +172,6 @@ def delete_command(
 
 
 @annotations_app.command("import")
-@one_line_errors
 def import_command(
     file: Annotated[
         Path,
@@ -238,7 +233,6 @@ def import_command(
 
 
 @annotations_app.command("attach")
-@one_line_errors
 def attach_command(
     media: Annotated[
         str, typer.Argument(help="The media reference they were imported under (see list).")
@@ -253,7 +247,6 @@ def attach_command(
 
 
 @annotations_app.command("export")
-@one_line_errors
 def export_command(
     clip: ClipOption,
     out: Annotated[Path, typer.Option("--out", help="The output file.")],
@@ -275,7 +268,6 @@ def export_command(
 
 
 @annotations_app.command("undo")
-@one_line_errors
 def undo_command(
     coder: Annotated[
         str | None, typer.Option("--coder", help="Undo this coder's latest change.")
@@ -292,7 +284,6 @@ def undo_command(
 
 
 @annotations_app.command("history")
-@one_line_errors
 def history_command(
     clip: MaybeClip = None,
     coder: Annotated[
@@ -313,7 +304,6 @@ def history_command(
 
 
 @annotations_app.command("schemes")
-@one_line_errors
 def schemes_command() -> None:
     """The configured coding schemes: tiers, codes, keys and types."""
     for scheme in configured_schemes().values():

@@ -1,23 +1,18 @@
-"""Shared pieces of the coding commands: options, the database they use, one-line errors.
+"""Shared pieces of the coding commands: options and the database they use.
 
 The project database is `annotate.sqlite` beside the clip (--clip) unless --db names another.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 
 from annotate.coding.clips import default_db_path
 from annotate.coding.store import AnnotationStore
-from annotate.errors import AnnotateError, StoreError
-
-P = ParamSpec("P")
-R = TypeVar("R")
+from annotate.errors import StoreError
 
 DbOption = Annotated[
     Path | None,
@@ -34,20 +29,6 @@ MaybeClip = Annotated[
 ]
 CoderOption = Annotated[str, typer.Option("--coder", help="The coder's name or initials.")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
-
-
-def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Print a library error as `error: ...` and exit 1, instead of a traceback."""
-
-    @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except AnnotateError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
-
-    return run
 
 
 def database(db: Path | None, clip: Path | None) -> Path:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from annotate.commands.command_errors import CommandGroup
 from annotate.config import FeatureConfig, load_feature_config
 from annotate.errors import AnnotateError, ConfigError
 from annotate.extract.folder import PROVENANCE_JSON, SUMMARY_JSON, check_output_folder
@@ -222,7 +223,7 @@ def demo(
         typer.echo(result.describe())
 
 
-models_app = typer.Typer(help="The face landmarker model: fetch it, or show where it is.")
+models_app = CommandGroup(help="The face landmarker model: fetch it, or show where it is.")
 
 
 @models_app.command("fetch")
@@ -271,7 +272,7 @@ def models_path() -> None:
     typer.echo(str(resolve_face_model(auto_fetch=False)))
 
 
-samples_app = typer.Typer(help="The sample clip generator (faces from a photograph).")
+samples_app = CommandGroup(help="The sample clip generator (faces from a photograph).")
 
 
 @samples_app.command("make")

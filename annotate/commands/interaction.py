@@ -1,7 +1,7 @@
 """`annotate contingency`, `annotate sequence` and `annotate synchrony`: thin calls into
 annotate.analysis (contingency_study, sequence_study, synchrony_study).
 
-Library errors (AnnotateError) pass through to cli.main, which prints `error: ...` and exits 1.
+Library errors (AnnotateError) are printed by annotate.commands.command_errors.
 """
 
 from __future__ import annotations

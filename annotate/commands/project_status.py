@@ -15,7 +15,6 @@ from annotate.coding.clip_aliases import alias_secret, blinding_setting, clip_al
 from annotate.coding.clip_status import DONE, CoderProgress, next_clip, project_status
 from annotate.coding.clips import ClipRef
 from annotate.coding.store import AnnotationStore
-from annotate.commands.coding_common import one_line_errors
 from annotate.interchange.store_files import current_user
 
 HEADER = ("clip", "coder", "status", "annotations", "CARE", "covered", "done at")
@@ -75,7 +74,6 @@ def status_lines(
     return lines
 
 
-@one_line_errors
 def status_command(
     folder: Annotated[Path, typer.Argument(help="The project folder of clips.")] = Path("."),
     coder: Annotated[

@@ -120,13 +120,21 @@ class FaceLandmarker:
             options.base_options = BaseOptions(
                 model_asset_path=str(model_path), delegate=BaseOptions.Delegate.CPU
             )
-            with _native_stderr_silenced():
-                self._task = vision.FaceLandmarker.create_from_options(options)
+            try:
+                with _native_stderr_silenced():
+                    self._task = vision.FaceLandmarker.create_from_options(options)
+            except (RuntimeError, ValueError) as again:
+                raise ModelError(f"the face landmarker cannot start: {again}", model_path) from None
         self._last_ms = -1
         self._calls = 0
 
     def detect(self, rgb: np.ndarray, t_s: float = 0.0) -> list[RawFace]:
-        """Faces in one RGB frame (uint8, H x W x 3). In VIDEO mode, times must increase."""
+        """Faces in one RGB frame (uint8, H x W x 3). In VIDEO mode, times must increase.
+
+        Raises:
+            ModelError: MediaPipe fails on the frame (its errors are translated here, so that
+                a batch records them for the clip).
+        """
         import mediapipe as mp
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
@@ -134,12 +142,20 @@ class FaceLandmarker:
         # the first calls set up the graph's inference, which logs to stderr from C++
         quiet = _native_stderr_silenced() if self._calls <= 2 else nullcontext()
         with quiet:
-            if self._mode.name == "IMAGE":
-                return _faces_from_result(self._task.detect(image))
-            # VIDEO mode wants strictly increasing whole milliseconds; never send one twice.
-            stamp = max(round(t_s * 1000.0), self._last_ms + 1)
-            self._last_ms = stamp
-            return _faces_from_result(self._task.detect_for_video(image, stamp))
+            try:
+                if self._mode.name == "IMAGE":
+                    result = self._task.detect(image)
+                else:
+                    # VIDEO mode wants strictly increasing whole milliseconds; never send one twice.
+                    stamp = max(round(t_s * 1000.0), self._last_ms + 1)
+                    self._last_ms = stamp
+                    result = self._task.detect_for_video(image, stamp)
+            except (RuntimeError, ValueError) as exc:  # MediaPipe's C++ errors come as these
+                said = " ".join(str(exc).split())[:200]
+                raise ModelError(
+                    f"the face landmarker failed on the frame at {t_s:.3f} s ({said})"
+                ) from None
+        return _faces_from_result(result)
 
     def close(self) -> None:
         """Release the landmarker (MediaPipe's own finaliser is noisy at interpreter exit)."""

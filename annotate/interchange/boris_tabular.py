@@ -26,6 +26,7 @@ from annotate.io.file_bytes import read_limited
 
 _EVENT_COLUMNS = ("Time", "Subject", "Behavior", "Status")
 _AGGREGATED_COLUMNS = ("Observation id", "Subject", "Behavior", "Start (s)", "Stop (s)")
+_HEADER_ROWS = 50  # an events export's table header comes after its block of observation facts
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -184,6 +185,14 @@ def _read_aggregated(path: Path, rows: list[list[str]], coder: str) -> CodingDat
     return _finish(path, obs_id, annotations, kinds, media, [])
 
 
+def _why_not_an_export(rows: list[list[str]]) -> str:
+    """What a table that does not start with 'Observation id' lacks to be a BORIS export."""
+    header_rows = rows[:_HEADER_ROWS]
+    if not any("Behavior" in (cell.strip() for cell in row) for row in header_rows):
+        return "not a BORIS tabular export (no 'Behavior' column)"
+    return "line 1: not a BORIS tabular export (it should start with 'Observation id')"
+
+
 def read_boris_export(path: Path | str, coder: str = "") -> CodingData:
     """Read a BORIS tabular (events) or aggregated export.
 
@@ -194,9 +203,7 @@ def read_boris_export(path: Path | str, coder: str = "") -> CodingData:
     path = Path(path)
     rows = _rows(path)
     if not rows or not rows[0] or rows[0][0] != "Observation id":
-        raise InterchangeError(
-            "line 1: not a BORIS export (it should start with 'Observation id')", path
-        )
+        raise InterchangeError(_why_not_an_export(rows), path)
     if len(rows[0]) > 2 and "Start (s)" in rows[0]:
         return _read_aggregated(path, rows, coder)
     return _read_events(path, rows, coder)

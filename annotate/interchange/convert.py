@@ -1,8 +1,9 @@
 """Reading and writing any supported file by its extension, and `convert` between them.
 
-Inputs: .eaf / .eaf.gz (ELAN), .boris (BORIS project), .csv / .tsv (BORIS tabular or aggregated
-export, else our long table), .parquet (our long table), .opf (Datavyu), .txt (VCode, or
-iCatcher+'s raw output, told apart by their first lines), .rttm (diarization, e.g. VTC's voices).
+Inputs: .eaf / .eaf.gz (ELAN), .boris (BORIS project), .tsv (BORIS tabular or aggregated export),
+.csv (a BORIS export, else our long table), .parquet (our long table), .opf (Datavyu), .txt
+(VCode, or iCatcher+'s raw output, told apart by their first lines), .rttm (diarization, e.g.
+VTC's voices).
 Outputs: .eaf / .eaf.gz, .csv, .parquet, .opf, .rttm.
 Everything passes through `CodingData`, the same records the store takes, so a BORIS project
 can be opened in ELAN. No database and no media are needed.
@@ -84,14 +85,8 @@ def _read_by_format(
         return read_rttm(path, coder)
     if kind == ".boris":
         return read_boris(path, coder)
-    if kind in (".csv", ".tsv") and path.exists() and is_boris_export(path):
-        return read_boris_export(path, coder)
-    if kind == ".tsv":
-        raise InterchangeError(
-            "a .tsv file is read as a BORIS export, and this one is not (its first cell is not "
-            "'Observation id'); our own tables are .csv or .parquet",
-            path,
-        )
+    if kind == ".tsv" or (kind == ".csv" and path.exists() and is_boris_export(path)):
+        return read_boris_export(path, coder)  # a .tsv is only ever BORIS's; ours are .csv
     if kind == ".csv":
         data = read_csv(path)
     elif kind == ".parquet":

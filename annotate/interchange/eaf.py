@@ -24,7 +24,7 @@ from typing import Any
 
 from annotate.coding.records import Annotation, CodingData, MediaRef, make_attrs
 from annotate.coding.schemes import ATTRIBUTES_TIER, Scheme
-from annotate.errors import InterchangeError
+from annotate.errors import InterchangeError, SchemeError
 from annotate.interchange import eaf_build
 from annotate.interchange.eaf_derive import derive_scheme
 from annotate.interchange.eaf_times import annotation_spans
@@ -64,7 +64,7 @@ def _embedded_scheme(header: XmlNode, path: Path) -> Scheme | None:
         if node.attrs.get("NAME") == SCHEME_PROPERTY and node.text:
             try:
                 return Scheme.from_json(node.text)
-            except Exception as exc:  # SchemeError; named for a precise message
+            except SchemeError as exc:
                 raise InterchangeError(
                     f"HEADER: PROPERTY {SCHEME_PROPERTY} is damaged ({exc})", path
                 ) from None

@@ -104,9 +104,18 @@ class FaceMesh:
 
 
 def astronaut_photo() -> np.ndarray:
-    """scikit-image's astronaut photograph (512 x 512 RGB), read from the installed wheel."""
-    from skimage import data
+    """scikit-image's astronaut photograph (512 x 512 RGB), read from the installed wheel.
 
+    Raises:
+        AnnotateError: scikit-image is not installed (it is the optional extra `samples`).
+    """
+    try:
+        from skimage import data
+    except ImportError:
+        raise AnnotateError(
+            "the sample generator needs scikit-image (its astronaut photograph is the samples' "
+            "face): pip install 'annotate[samples]'"
+        ) from None
     return np.ascontiguousarray(data.astronaut())
 
 

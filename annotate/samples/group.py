@@ -39,7 +39,6 @@ FACILITATOR = "adult_f1"
 # pixels) to the farthest; the whole head with hair is about 1.6 face widths.
 _NEAR = (620.0, 98.0)
 _FAR = (200.0, 54.0)
-_PAIR_SPAN = 2.8  # a pair's width, in its mother's face widths
 _WINDOW = 1.5  # a face is drawn in a square window of this many face widths on each side
 
 

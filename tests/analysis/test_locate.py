@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from annotate.analysis.command_calls import write_location
 from annotate.analysis.events import read_time_map
 from annotate.analysis.locate import best_lag, locate_clip
-from annotate.analysis.runs import write_location
 from annotate.analysis.signatures import ncc_curve
 from annotate.errors import AlignmentError
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from annotate.analysis.runs import timeline_bytes, timeline_format
+from annotate.analysis.command_calls import timeline_bytes, timeline_format
 from annotate.analysis.sources import RecordingSources
 from annotate.analysis.timeline_elan import items_from_coding, timeline_coding_data
 from annotate.analysis.timeline_export import (

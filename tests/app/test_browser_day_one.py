@@ -308,7 +308,7 @@ def test_open_states_are_flagged_and_refused_by_exports(browser: Any, tmp_path: 
 
 def exported_timeline(clip: Path, out: Path) -> pd.DataFrame:
     """The clip's timeline as `annotate export timeline` writes it (long CSV), with features."""
-    from annotate.analysis.runs import export_timeline
+    from annotate.analysis.command_calls import export_timeline
     from annotate.analysis.sources import SourceOptions
     from annotate.app.features import features_folder
     from annotate.app.project import CACHE_FOLDER

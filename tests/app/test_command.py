@@ -14,12 +14,13 @@ from annotate.app.guard import is_loopback
 from annotate.app.server import address, create_app, token_for
 from annotate.app.tool import Tool
 from annotate.commands.app import register
+from annotate.commands.command_errors import CommandGroup
 from tests.app.conftest import CLIP
 
 
 @pytest.fixture
 def cli() -> typer.Typer:
-    app = typer.Typer()
+    app = CommandGroup()  # as in the real CLI
     register(app)
 
     @app.command("other")

@@ -6,16 +6,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner, Result
 
 from annotate.coding.store import AnnotationStore
 from annotate.commands.coding import register
+from annotate.commands.command_errors import CommandGroup
 from annotate.interchange.convert import read_any
 
 from .helpers import FIXTURES, VIDEO
 
-APP = typer.Typer()
+APP = CommandGroup()  # as in the real CLI: library errors printed as one line
 register(APP)
 
 

@@ -274,3 +274,25 @@ def test_a_utf16_scheme_file_is_refused_clearly(tmp_path: Path) -> None:
     path.write_bytes('scheme: s\nversion: "1"\n'.encode("utf-16"))
     with pytest.raises(SchemeError, match="is UTF-16 text; save it as UTF-8"):
         load_scheme(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        "[1, 2]",
+        '"a string"',
+        "null",
+        "{}",
+        '{"name": "s", "version": "1", "tiers": "abc"}',
+        '{"name": "s", "version": "1", "tiers": [{"name": "t", "codes": ["x"]}]}',
+        '{"name": "s", "version": "1", "tiers": [{"name": "t", "codes": [{"name": "c", '
+        '"modifiers": [{"name": "m", "values": 3}]}]}]}',
+        '{"name": "s", "version": "1", "meta": [1, 2]}',
+        "[" * 100_000,
+        "5" * 5000,
+    ],
+)
+def test_every_bad_stored_scheme_is_a_scheme_error(text: str) -> None:
+    with pytest.raises(SchemeError, match="stored scheme is"):
+        Scheme.from_json(text)

@@ -5,6 +5,7 @@ as wrong data. Each test is named after the shape the attack used."""
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import math
 import tracemalloc
@@ -363,3 +364,40 @@ def test_a_damaged_or_truncated_gzip_is_refused(tmp_path: Path) -> None:
     refused(path, "damaged gzip file")
     path.write_bytes(whole[:10] + b"\xff" * 20 + whole[30:])
     refused(path, "damaged gzip file")
+
+
+# --- one error kind per boundary: a .tsv that is not BORIS's, a damaged embedded scheme -------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("clip\tcoder\ttier\tcode\tstart\tend\na\tb\tc\td\t0\t1\n", "(no 'Behavior' column)"),
+        ("", "(no 'Behavior' column)"),
+        (
+            "Time\tSubject\tBehavior\tStatus\n1.0\tmum\tsmile\tPOINT\n",
+            "line 1: not a BORIS tabular export (it should start with 'Observation id')",
+        ),
+    ],
+)
+def test_a_tsv_that_is_not_a_boris_export_says_so(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, "F.tsv", text)
+    assert message in refused(path, "not a BORIS tabular export")
+
+
+def test_a_tsv_that_is_not_a_boris_export_through_the_cli(tmp_path: Path) -> None:
+    path = write(tmp_path, "F.tsv", "a\tb\n1\t2\n")
+    line = cli_error("convert", path, tmp_path / "out.csv")
+    assert line == f"error: {path}: not a BORIS tabular export (no 'Behavior' column)"
+
+
+@pytest.mark.parametrize(
+    "embedded",
+    ['["a list"]', '"text"', "{}", '{"name": "s", "version": "1", "tiers": "abc"}', "[" * 100_000],
+)
+def test_a_damaged_embedded_scheme_is_refused_with_its_property(
+    tmp_path: Path, embedded: str
+) -> None:
+    header = f'<PROPERTY NAME="annotate.scheme">{html.escape(embedded)}</PROPERTY>'
+    path = write(tmp_path, "a.eaf", eaf(header=header))
+    refused(path, "HEADER: PROPERTY annotate.scheme is damaged")

@@ -35,7 +35,7 @@ class FakeFactory:
 
     Attributes:
         calls: a folder where each landmarker made leaves a file (None: not counted).
-        fail: at frames from `from_s` on: "video" raises VideoError, "runtime" RuntimeError,
+        fail: at frames from `from_s` on: "video" raises VideoError, "bug" KeyError (a bug),
             "die_once" ends the worker process the first time (`marker` remembers); "" works.
         from_s: where failures start, in seconds.
         marker: the file that "die_once" leaves.
@@ -65,8 +65,8 @@ class _Source:
         fail = self.factory.fail if t_s >= self.factory.from_s else ""
         if fail == "video":
             raise VideoError("cannot be decoded (a fake failure)", "fake.mp4")
-        if fail == "runtime":
-            raise RuntimeError("the landmarker broke (a fake failure)")
+        if fail == "bug":
+            raise KeyError("a planted bug")
         marker = self.factory.marker
         if fail == "die_once" and marker is not None and not marker.exists():
             marker.touch()

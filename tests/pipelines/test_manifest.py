@@ -106,3 +106,16 @@ def test_a_nul_in_a_manifest_path_is_refused(
     with pytest.raises(ConfigError) as info:
         load_manifest(path)
     assert str(info.value).startswith(f"{path}: ") and message in str(info.value)
+
+
+def test_the_batch_and_the_analyses_read_one_row_type(tmp_path: Path) -> None:
+    from annotate.analysis.study_manifest import read_study_manifest
+    from annotate.manifest_rows import ManifestRow
+
+    (tmp_path / "m.csv").write_text(
+        "path,kind,dyad,phase,programme,fps,max_faces,epds\na.mp4,clip,d1,pre,A1,5,3,12\n"
+    )
+    batch = load_manifest(tmp_path / "m.csv").entries[0]
+    study = read_study_manifest(tmp_path / "m.csv").rows[0]
+    assert type(batch) is type(study) is ManifestRow
+    assert batch == study  # the same values; only the batch adds its rules (none bite here)

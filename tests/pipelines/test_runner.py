@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from annotate.config import FeatureConfig
 from annotate.errors import OutputError
+from pipelines import jobs
 from pipelines.cache import batch_lock
 from pipelines.dataset import read_features
 from pipelines.manifest import SESSION, Manifest, ManifestEntry
@@ -99,18 +101,46 @@ def test_kept_chunks_are_not_tracked_again(tmp_path: Path) -> None:
     assert pd.read_csv(out / "errors.csv").empty
 
 
-def test_an_unexpected_failure_is_recorded_and_the_rest_goes_on(
-    tmp_path: Path, clips: list[Path]
+def test_a_bug_stops_the_batch_with_its_traceback(
+    tmp_path: Path, clips: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An exception that is no AnnotateError is a bug in this code: not recorded as the clip's
+    error, but raised; what was finished stays finished and the next run resumes."""
     out = tmp_path / "out"
-    result = run_batch(
-        manifest_of(*clips),
-        out,
-        BatchOptions(workers=1),
-        factory=FakeFactory(fail="runtime", from_s=5.0),
-    )
-    assert [o.status for o in result.outcomes] == ["computed", "error"]  # b is 6 s long
-    assert result.outcomes[1].error_kind == "RuntimeError"
+    real = jobs.track_faces
+
+    def planted(info: Any, *args: Any, **kwargs: Any) -> Any:
+        if info.clip_id == "b":
+            raise KeyError("a planted bug")
+        return real(info, *args, **kwargs)
+
+    monkeypatch.setattr(jobs, "track_faces", planted)
+    seen: list[ClipOutcome] = []
+    with pytest.raises(KeyError, match="a planted bug"):
+        run_batch(
+            manifest_of(*clips),
+            out,
+            BatchOptions(workers=1),
+            factory=FakeFactory(),
+            hooks=BatchHooks(clip=seen.append),
+        )
+    assert not any(o.status == "error" for o in seen)  # b's bug is no clip's error
+    assert not (out / "errors.csv").exists()
+    assert len(list((out / ".work").rglob("*.pkl"))) == 1  # a's chunk, finished before the bug
+    monkeypatch.setattr(jobs, "track_faces", real)
+    again = run_batch(manifest_of(*clips), out, BatchOptions(workers=1), factory=FakeFactory())
+    assert [o.status for o in again.outcomes] == ["computed", "computed"]
+
+
+def test_a_bug_in_a_worker_process_stops_the_batch(tmp_path: Path, clips: list[Path]) -> None:
+    with pytest.raises(KeyError, match="a planted bug"):
+        run_batch(
+            manifest_of(*clips),
+            tmp_path / "out",
+            BatchOptions(workers=2),
+            factory=FakeFactory(fail="bug", from_s=5.0),  # b is 6 s long
+        )
+    assert not (tmp_path / "out" / "errors.csv").exists()
 
 
 def test_a_dead_worker_is_replaced_and_its_job_retried(tmp_path: Path, clips: list[Path]) -> None:

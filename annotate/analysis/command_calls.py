@@ -1,4 +1,6 @@
-"""The analysis commands as library calls: align recordings, export a timeline, before and after.
+"""The library calls behind the analysis commands: align recordings (one, or a manifest's
+sessions) with their mechanism events, export a timeline, the before-and-after table, and a
+located clip's time map.
 
 Each gathers its inputs (annotate.analysis.sources), computes, and writes its outputs whole or not
 at all (annotate.io.atomic: an existing output is kept unless `force`). The CLI
@@ -19,7 +21,7 @@ from annotate.analysis.events import read_time_map
 from annotate.analysis.locate import Location
 from annotate.analysis.prepost import PrepostResult, prepost_table
 from annotate.analysis.sources import RecordingSources, SourceOptions, load_sources
-from annotate.analysis.study_manifest import StudyRow, read_study_manifest
+from annotate.analysis.study_manifest import read_study_manifest
 from annotate.analysis.table_files import beside, table_bytes, table_suffix
 from annotate.analysis.timeline_elan import timeline_coding_data
 from annotate.analysis.timeline_export import check_items, long_timeline, timeline_items
@@ -29,6 +31,7 @@ from annotate.errors import AlignmentError, AnnotateError, OutputError
 from annotate.interchange.eaf import eaf_from_data
 from annotate.interchange.eaf_xml import eaf_to_bytes
 from annotate.io.atomic import check_writable, write_outputs
+from annotate.manifest_rows import ManifestRow
 from annotate.mechanisms import MechanismCatalogue
 from annotate.timeline.timebase import TimeMap, parse_seconds
 
@@ -86,7 +89,7 @@ def align_recording(
     return AlignmentRun((alignment,), sources.notes)
 
 
-def _row_options(row: StudyRow, base: Path, options: SourceOptions) -> SourceOptions:
+def _row_options(row: ManifestRow, base: Path, options: SourceOptions) -> SourceOptions:
     extra = dict(row.extra)
     map_path = extra.get(TIME_MAP_COLUMN, "")
     offset = extra.get(OFFSET_COLUMN, "")

@@ -1,5 +1,8 @@
-"""`annotate care ...`, `annotate backup`, `annotate convert` and `annotate reliability`:
-thin calls into annotate.coding and annotate.interchange (registered by annotate.commands.coding).
+"""`annotate backup`, `annotate convert` and `annotate reliability`: the coding project's files
+(the database backed up, annotation files converted between formats, two coders' annotations,
+from the store or from their files, compared into a reliability table and report). Thin calls into
+annotate.coding, annotate.interchange and annotate.analysis.agreement_files (registered by
+annotate.commands.coding).
 """
 
 from __future__ import annotations
@@ -12,39 +15,30 @@ import typer
 
 from annotate.analysis.agreement_files import compare_files, read_dyads
 from annotate.coding.backup import DEFAULT_KEEP, backup, rotating_backup
-from annotate.coding.care_index import CareIndexConfig, load_care_index
-from annotate.coding.care_store import load_sheet, set_aspect
+from annotate.coding.care_index import load_care_index
 from annotate.coding.clips import ClipRef
 from annotate.coding.reliability_long import write_agreement
 from annotate.coding.reliability_output import markdown, write_reliability
 from annotate.coding.reliability_report import compare_coders
-from annotate.coding.store import AnnotationStore
 from annotate.commands.coding_common import (
-    ClipOption,
-    CoderOption,
     DbOption,
     ForceOption,
     MaybeClip,
     database,
-    one_line_errors,
     open_store,
 )
 from annotate.errors import StoreError
 from annotate.interchange.convert import convert as convert_file
 from annotate.interchange.vcode import VcodeOptions
 
-care_app = typer.Typer(help="CARE-Index sheets: score aspects, show a sheet.", no_args_is_help=True)
-
 
 def register(app: typer.Typer) -> None:
-    """Add `care`, `backup`, `convert` and `reliability` to the CLI."""
-    app.add_typer(care_app, name="care")
+    """Add `backup`, `convert` and `reliability` to the CLI."""
     app.command("backup")(backup_command)
     app.command("convert")(convert_command)
     app.command("reliability")(reliability_command)
 
 
-@one_line_errors
 def backup_command(
     db: DbOption = None,
     clip: MaybeClip = None,
@@ -65,7 +59,6 @@ def backup_command(
     typer.echo(f"backed up {source} to {made}")
 
 
-@one_line_errors
 def convert_command(
     source: Annotated[
         Path,
@@ -91,7 +84,6 @@ def convert_command(
     typer.echo(f"wrote {result.count} annotations to {result.path}")
 
 
-@one_line_errors
 def reliability_command(
     out: Annotated[
         Path,
@@ -221,77 +213,3 @@ def _reliability_files(
         interval = "" if math.isnan(row.ci_low) else f" [{row.ci_low:.3f}, {row.ci_high:.3f}]"
         typer.echo(f"{row.tier}: kappa {row.value:.3f}{interval} over {clips} clip(s)")
     typer.echo("wrote " + ", ".join(str(p) for p in written))
-
-
-def _points(text: str, option: str) -> dict[str, float]:
-    points: dict[str, float] = {}
-    for item in (p.strip() for p in text.split(",") if p.strip()):
-        name, _, number = item.partition("=")
-        try:
-            points[name.strip()] = float(number)
-        except ValueError:
-            raise typer.BadParameter(
-                f"expected pattern=points, got '{item}'", param_hint=option
-            ) from None
-    return points
-
-
-def _sheet_lines(
-    config: CareIndexConfig, clip: ClipRef, coder: str, store: AnnotationStore
-) -> list[str]:
-    sheet = load_sheet(store, clip.sha256, coder)
-    lines = [f"CARE-Index, {clip.name}, coder {coder}"]
-    for aspect, label in config.aspects:
-        score = sheet.aspect(aspect)
-        parts = [
-            " ".join(f"{p}={v:g}" for p, v in (score.partner(partner) if score else {}).items())
-            or "-"
-            for partner in config.partners
-        ]
-        note = f"  # {score.note}" if score and score.note else ""
-        lines.append(f"  {label:<28} " + " | ".join(parts) + note)
-    for partner, totals in sheet.totals(config).items():
-        lines.append(f"  {partner} totals: " + ", ".join(f"{p} {v:g}" for p, v in totals.items()))
-    synchrony = sheet.synchrony(config)
-    if synchrony is None:
-        lines.append(f"  incomplete: missing {', '.join(sheet.missing(config))}")
-    else:
-        lines.append(
-            f"  complete; dyadic synchrony {synchrony:g} ({config.band(synchrony) or 'no band'})"
-        )
-    return lines
-
-
-@care_app.command("set")
-@one_line_errors
-def care_set_command(
-    clip: ClipOption,
-    coder: CoderOption,
-    aspect: Annotated[str, typer.Option("--aspect", help="The aspect, e.g. facial_expression.")],
-    adult: Annotated[
-        str, typer.Option("--adult", help="Points per pattern, e.g. sensitive=1.5,controlling=0.5.")
-    ] = "",
-    infant: Annotated[
-        str, typer.Option("--infant", help="Points per pattern, e.g. cooperative=2.")
-    ] = "",
-    note: Annotated[str, typer.Option("--note", help="The coder's note on this aspect.")] = "",
-    db: DbOption = None,
-) -> None:
-    """Score one aspect: each partner's 2 points shared among its patterns (half points allowed)."""
-    config = load_care_index()
-    ref = ClipRef.from_video(clip)
-    points = {"adult": _points(adult, "--adult"), "infant": _points(infant, "--infant")}
-    with open_store(db, clip) as store:
-        set_aspect(store, config, ref, coder, aspect, points, note, who=coder)
-        lines = _sheet_lines(config, ref, coder, store)
-    typer.echo("\n".join(lines))
-
-
-@care_app.command("show")
-@one_line_errors
-def care_show_command(clip: ClipOption, coder: CoderOption, db: DbOption = None) -> None:
-    """Show a coder's sheet: points per aspect, pattern totals, completeness and synchrony band."""
-    config = load_care_index()
-    ref = ClipRef.from_video(clip)
-    with open_store(db, clip, create=False) as store:
-        typer.echo("\n".join(_sheet_lines(config, ref, coder, store)))
