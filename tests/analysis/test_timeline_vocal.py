@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from annotate.analysis.clip_features import read_clip_features
-from annotate.analysis.runs import timeline_bytes
+from annotate.analysis.command_calls import timeline_bytes
 from annotate.analysis.sources import RecordingSources
 from annotate.analysis.timeline_elan import items_from_coding
 from annotate.analysis.timeline_export import auto_lane, timeline_items
