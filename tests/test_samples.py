@@ -127,7 +127,7 @@ def test_samples_make_sound_only_keeps_the_pictures(tmp_path: Path) -> None:
         app, ["samples", "make", "dyad_play", "--sound-only", "--out", str(tmp_path)]
     )
     assert missing.exit_code != 0
-    assert "run `annotate samples make dyad_play`" in str(missing.exception)
+    assert "run `annotate samples make dyad_play`" in missing.output
 
 
 def test_without_scikit_image_the_generator_says_which_extra_to_install(

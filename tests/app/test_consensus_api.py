@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import typer
 from typer.testing import CliRunner
 
 with warnings.catch_warnings():
@@ -25,6 +24,7 @@ from annotate.coding.records import Annotation
 from annotate.coding.reliability_report import compare_coders as reliability_of
 from annotate.coding.store import AnnotationStore
 from annotate.commands.app import register
+from annotate.commands.command_errors import CommandGroup
 from annotate.interchange.store_files import export_clip
 from tests.app.conftest import CLIP
 
@@ -245,7 +245,7 @@ def test_an_ordinary_session_offers_the_other_coders(tool: Tool) -> None:
 
 @pytest.mark.parametrize("pair", ["ana", "ana,ana", "ana,", "ana,ben,eva"])
 def test_a_bad_consensus_pair_is_a_one_line_error(project: Path, pair: str) -> None:
-    app = typer.Typer()
+    app = CommandGroup()
     register(app)
     app.command("other")(lambda: None)  # a second command: `code` stays a sub-command
     result = CliRunner().invoke(

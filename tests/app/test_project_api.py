@@ -18,6 +18,7 @@ from annotate.coding.clips import ClipRef
 from annotate.coding.records import Annotation
 from annotate.coding.scheme_files import find_scheme
 from annotate.coding.store import AnnotationStore
+from annotate.commands.command_errors import CommandGroup
 from annotate.commands.project_status import register
 from tests.app.builders import SAMPLES, quick_h264, synthetic_features
 
@@ -251,7 +252,7 @@ def test_aliases_stay_when_reopened_and_blinding_is_the_projects_setting(study: 
 
 @pytest.fixture
 def cli() -> typer.Typer:
-    app = typer.Typer()
+    app = CommandGroup()
     register(app)
 
     @app.command("other")
@@ -288,7 +289,7 @@ def test_annotate_status_prints_the_table(cli: typer.Typer, plain: Tool, study: 
 def test_code_has_the_blind_option() -> None:
     from annotate.commands.app import register as register_code
 
-    app = typer.Typer()
+    app = CommandGroup()
     register_code(app)
     register(app)
     result = CliRunner().invoke(app, ["code", "--help"], env={"COLUMNS": "200"})
