@@ -51,7 +51,7 @@ def batch_lock(out: Path, worker_grace_s: float = WORKER_GRACE_S) -> Iterator[Pa
     The locks are the operating system's (flock), so they are released when the processes end in
     any way (kill -9 included), and a batch that died leaves nothing to clean up by hand. The
     batch's own lock ends with the batch; OUT/.batch.workers.lock is held shared by the batch and
-    by each of its local workers (pipelines.lifeline), so it is free only once none of them lives;
+    by each of its local workers (annotate.workers), so it is free only once none of them lives;
     a batch started right after one was killed waits up to `worker_grace_s` for its workers to end
     (they end with their batch within a fraction of a second).
 

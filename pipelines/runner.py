@@ -3,7 +3,7 @@
 `run_batch` is the library call behind `annotate batch`:
 
 1. Lock the output folder (a second batch on it, or on workers of a killed one, is refused;
-   workers end with the batch, pipelines.lifeline) and clear what a killed run left
+   workers end with the batch, annotate.workers) and clear what a killed run left
    half-written.
 2. Probe every clip (a missing or unreadable one is recorded and the rest goes on), take its
    sha256 (remembered by size and time, annotate.io.file_hash) and its settings (by kind); a clip
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.config import FeatureConfig, load_feature_config
-from annotate.errors import AnnotateError
+from annotate.errors import AnnotateError, WorkerDiedError
 from annotate.extract.chunks import MIN_CHUNK_S, plan_chunks
 from annotate.extract.features import LandmarkerFactory
 from annotate.extract.folder import SUMMARY_JSON
@@ -50,7 +50,7 @@ from pipelines.cache import (
 )
 from pipelines.jobs import ChunkJob, ClipPlan, FinishJob, Job, JobReport
 from pipelines.manifest import Manifest, ManifestEntry
-from pipelines.pools import Pool, WorkerDiedError, open_pool
+from pipelines.pools import Pool, open_pool
 from pipelines.records import (
     CACHED,
     COMPUTED,
