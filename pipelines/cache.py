@@ -22,7 +22,7 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
@@ -124,16 +124,23 @@ def _take_worker_lock(out: Path, grace_s: float) -> int:
     return handle
 
 
-def result_key(video_sha256: str, config_hash: str, model_sha256: str) -> str:
-    """16 hex digits naming one (video, config, model): the key of kept chunks and partitions."""
-    blob = f"{video_sha256}:{config_hash}:{model_sha256}".encode()
+def result_key(video_sha256: str, config_hash: str, models: Mapping[str, str]) -> str:
+    """16 hex digits naming one (video, config, models): the key of kept chunks and partitions.
+
+    `models` is every model file the extraction used, name -> sha256
+    (annotate.models.extraction_models): a changed second-look model changes the key too.
+    """
+    used = ":".join(f"{name}={sha}" for name, sha in sorted(models.items()))
+    blob = f"{video_sha256}:{config_hash}:{used}".encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
 def result_state(
-    out_dir: Path, video_sha256: str, config_hash: str, model_sha256: str
+    out_dir: Path, video_sha256: str, config_hash: str, models: Mapping[str, str]
 ) -> ResultState:
-    """Whether a clip folder holds this run's finished result, another one, or none."""
+    """Whether a clip folder holds this run's finished result, another one, or none (a
+    provenance.json that does not list the models used, from before they were recorded, is
+    another)."""
     provenance = out_dir / PROVENANCE_JSON
     if not provenance.is_file():
         return "missing"
@@ -142,7 +149,7 @@ def result_state(
         same = (
             facts["video"]["sha256"] == video_sha256
             and facts["config_hash"] == config_hash
-            and facts["model_sha256"] == model_sha256
+            and facts["models"] == dict(models)
         )
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
         return "stale"

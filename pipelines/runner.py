@@ -37,7 +37,7 @@ from annotate.extract.features import LandmarkerFactory
 from annotate.extract.folder import SUMMARY_JSON
 from annotate.extract.summary import ClipSummary
 from annotate.io.file_hash import HashCache
-from annotate.models import FACE_MODEL_SHA256, resolve_face_model
+from annotate.models import FACE_MODEL_SHA256, extraction_models, resolve_face_model
 from annotate.video import ClipInfo, probe
 from pipelines.cache import (
     CLIPS_DIR,
@@ -126,11 +126,16 @@ def _plan_entry(
         chunks=tuple(chunks),
         out_dir=out / CLIPS_DIR / entry.clip_id,
         work_dir=out / WORK_DIR / entry.clip_id,
-        key=result_key(info.sha256, config.digest(), FACE_MODEL_SHA256),
+        key=result_key(info.sha256, config.digest(), _models_of(config)),
         model_path=model,
         model_sha256=FACE_MODEL_SHA256,
         device=options.device,
     )
+
+
+def _models_of(config: FeatureConfig) -> dict[str, str]:
+    """Every model file this clip's extraction uses, name -> sha256 (the cache key holds it)."""
+    return extraction_models(FACE_MODEL_SHA256, config.search.second_look)
 
 
 class _Batch:
@@ -177,7 +182,7 @@ class _Batch:
                 self._record(outcome)
                 continue
             plan = _plan_entry(entry, info, config, self.out, self.options, model)
-            state = result_state(plan.out_dir, info.sha256, config.digest(), FACE_MODEL_SHA256)
+            state = result_state(plan.out_dir, info.sha256, config.digest(), _models_of(config))
             if state == "finished" and not self.options.force:
                 self._record(
                     ClipOutcome(entry, CACHED, chunks=len(plan.chunks), **_cached_figures(plan))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
+from annotate import models
 from annotate.config import FeatureConfig
 from annotate.errors import OutputError
+from annotate.models import FACE_MODEL_SHA256, extraction_models
 from pipelines import jobs
 from pipelines.cache import batch_lock
 from pipelines.dataset import read_features
@@ -64,6 +68,22 @@ def test_a_changed_setting_recomputes(tmp_path: Path, clips: list[Path]) -> None
     )
     assert again.outcomes[0].status == "computed" and calls(counter) == 2
     assert read_features(out)["frame"].nunique() == 20  # 4 s at 5 per second
+
+
+def test_a_changed_second_look_model_recomputes(
+    tmp_path: Path, clips: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, counter = tmp_path / "out", tmp_path / "calls"
+    run_batch(manifest_of(clips[0]), out, BatchOptions(workers=1), factory=FakeFactory(counter))
+    provenance = json.loads((out / "clips" / "a" / "provenance.json").read_text())
+    assert provenance["models"] == extraction_models(FACE_MODEL_SHA256, second_look=True)
+    monkeypatch.setattr(models, "FACE_MESH", replace(models.FACE_MESH, sha256="0" * 64))
+    again = run_batch(
+        manifest_of(clips[0]), out, BatchOptions(workers=1), factory=FakeFactory(counter)
+    )
+    assert again.outcomes[0].status == "computed" and calls(counter) == 2
+    provenance = json.loads((out / "clips" / "a" / "provenance.json").read_text())
+    assert provenance["models"][models.FACE_MESH.name] == "0" * 64
 
 
 def test_chunks_joined_give_the_unchunked_table(tmp_path: Path) -> None:
