@@ -175,7 +175,7 @@ class _Batch:
             try:
                 config = clip_config(base, entry, self.options)
                 info = probe(entry.path, hashes=hashes)
-            except (AnnotateError, OSError) as exc:
+            except AnnotateError as exc:  # the library names the file (VideoError, ConfigError)
                 outcome = ClipOutcome(
                     entry, ERROR, stage="probe", error_kind=type(exc).__name__, message=str(exc)
                 )
