@@ -14,6 +14,7 @@ design.md and pyproject.toml's import contracts):
 - `video`: clips probed and their frames streamed at a sampling rate.
 - `video_writer`: H.264 MP4 that browsers play.
 - `progress`: terminal progress bars for the CLI.
+- `workers`: the one local process pool; its workers end with their parent (even kill -9).
 - `cli`: the `annotate` command line (a thin Typer layer); `__main__`: `python -m annotate`.
 - `extract/`: the extract flow, one clip start to finish (probe, features, sound, summary,
   every output file, plots, overlay).

@@ -5,6 +5,7 @@
      ├── ModelError               the face model cannot be found, fetched or verified
      ├── VideoError               a video that cannot be opened, decoded or has no frames
      ├── OutputError              an output that exists already (no --force) or cannot be written
+     ├── WorkerDiedError          a worker process died (killed, out of memory) before it answered
      ├── SchemeError              a coding scheme that is malformed
      ├── StoreError               the annotation store refuses a change
      ├── InterchangeError         an ELAN / BORIS / CSV file that cannot be read or written
@@ -47,6 +48,10 @@ class SoundError(AnnotateError):
 
 class OutputError(AnnotateError):
     """An output cannot be written, or exists and --force was not given."""
+
+
+class WorkerDiedError(AnnotateError):
+    """A worker process (annotate.workers) died, killed or out of memory, before it answered."""
 
 
 class SchemeError(AnnotateError):

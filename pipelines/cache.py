@@ -22,7 +22,7 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
@@ -51,7 +51,7 @@ def batch_lock(out: Path, worker_grace_s: float = WORKER_GRACE_S) -> Iterator[Pa
     The locks are the operating system's (flock), so they are released when the processes end in
     any way (kill -9 included), and a batch that died leaves nothing to clean up by hand. The
     batch's own lock ends with the batch; OUT/.batch.workers.lock is held shared by the batch and
-    by each of its local workers (pipelines.lifeline), so it is free only once none of them lives;
+    by each of its local workers (annotate.workers), so it is free only once none of them lives;
     a batch started right after one was killed waits up to `worker_grace_s` for its workers to end
     (they end with their batch within a fraction of a second).
 
@@ -124,16 +124,23 @@ def _take_worker_lock(out: Path, grace_s: float) -> int:
     return handle
 
 
-def result_key(video_sha256: str, config_hash: str, model_sha256: str) -> str:
-    """16 hex digits naming one (video, config, model): the key of kept chunks and partitions."""
-    blob = f"{video_sha256}:{config_hash}:{model_sha256}".encode()
+def result_key(video_sha256: str, config_hash: str, models: Mapping[str, str]) -> str:
+    """16 hex digits naming one (video, config, models): the key of kept chunks and partitions.
+
+    `models` is every model file the extraction used, name -> sha256
+    (annotate.models.extraction_models): a changed second-look model changes the key too.
+    """
+    used = ":".join(f"{name}={sha}" for name, sha in sorted(models.items()))
+    blob = f"{video_sha256}:{config_hash}:{used}".encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
 def result_state(
-    out_dir: Path, video_sha256: str, config_hash: str, model_sha256: str
+    out_dir: Path, video_sha256: str, config_hash: str, models: Mapping[str, str]
 ) -> ResultState:
-    """Whether a clip folder holds this run's finished result, another one, or none."""
+    """Whether a clip folder holds this run's finished result, another one, or none (a
+    provenance.json that does not list the models used, from before they were recorded, is
+    another)."""
     provenance = out_dir / PROVENANCE_JSON
     if not provenance.is_file():
         return "missing"
@@ -142,7 +149,7 @@ def result_state(
         same = (
             facts["video"]["sha256"] == video_sha256
             and facts["config_hash"] == config_hash
-            and facts["model_sha256"] == model_sha256
+            and facts["models"] == dict(models)
         )
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
         return "stale"

@@ -178,7 +178,7 @@ def build_dataset(
 
 def _key_of(provenance: dict[str, Any]) -> str:
     return result_key(
-        provenance["video"]["sha256"], provenance["config_hash"], provenance["model_sha256"]
+        provenance["video"]["sha256"], provenance["config_hash"], provenance["models"]
     )
 
 

@@ -19,7 +19,6 @@ import contextlib
 import os
 import queue
 import resource
-import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,7 +41,6 @@ from annotate.faces.roles import RoleAssignment
 from annotate.faces.tracking import Track
 from annotate.video import ClipInfo
 from pipelines.cache import chunk_file, load_chunk, save_chunk
-from pipelines.lifeline import bind_to_batch
 from pipelines.manifest import SESSION, ManifestEntry
 
 CHUNK, FINISH = "chunk", "finish"
@@ -50,21 +48,11 @@ _PROGRESS_EVERY_S = 0.25
 _progress: Any = None  # a queue of (clip_id, chunk index, frames done, frames expected), per worker
 
 
-def init_worker(
-    progress: Any = None,
-    ignore_interrupt: bool = True,
-    batch_pid: int | None = None,
-    worker_lock: Path | None = None,
-) -> None:
-    """Set up a worker process: where chunk progress goes, Ctrl-C left to the batch's main
-    process (which stops the workers itself), and (given the batch's process id) an end with the
-    batch and a share of its folder's worker lock (pipelines.lifeline)."""
+def init_worker(progress: Any = None) -> None:
+    """Set up a worker (annotate.workers' pool runs it as each worker starts; the inline pool in
+    this process): where chunk progress goes."""
     global _progress
-    if batch_pid is not None:
-        bind_to_batch(batch_pid, worker_lock)
     _progress = progress
-    if ignore_interrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @dataclass(frozen=True)

@@ -2,29 +2,27 @@
 
 All three take the same job function (pipelines.jobs.run_job) and give back futures with
 `done()`, `exception()` and `result()`; the runner does not care which it has. A worker that
-dies (killed, out of memory) is reported as WorkerDiedError, so the runner can retry its jobs.
+dies (killed, out of memory) is reported as WorkerDiedError (annotate.errors), so the runner
+can retry its jobs. The local pool is annotate.workers' WorkerPool, the one `annotate extract
+--workers` uses too.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
-import os
 import queue
 import time
 from collections.abc import Iterable
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Protocol
 
-from annotate.errors import ConfigError
+from annotate.errors import ConfigError, WorkerDiedError
+from annotate.workers import WorkerPool
 from pipelines.jobs import FinishJob, Job, JobReport, init_worker, run_job
 
+__all__ = ["DaskPool", "InlinePool", "LocalPool", "Pool", "WorkerDiedError", "open_pool"]
+
 FINISH_PRIORITY = 10  # a clip's finish goes before more chunks: finished clips free memory and disk
-
-
-class WorkerDiedError(Exception):
-    """The worker running a job died (killed, out of memory, crashed) before it answered."""
 
 
 class Pool(Protocol):
@@ -63,7 +61,7 @@ class InlinePool:
     def __init__(self) -> None:
         self.slots = 1
         self._updates: queue.Queue[tuple[str, int, int, int]] = queue.Queue()
-        init_worker(self._updates, ignore_interrupt=False)
+        init_worker(self._updates)
 
     def submit(self, job: Job) -> cf.Future[JobReport]:
         future: cf.Future[JobReport] = cf.Future()
@@ -87,67 +85,38 @@ class InlinePool:
         return None
 
     def close(self, cancel: bool = False) -> None:
-        init_worker(None, ignore_interrupt=False)
+        init_worker(None)
 
 
 class LocalPool:
-    """A process pool of `workers` spawned processes (MediaPipe's threads do not survive fork).
-
-    Each worker ends when this process ends, even by SIGKILL, and holds `worker_lock` (the
-    output folder's, pipelines.cache) while it lives (pipelines.lifeline).
-    """
+    """`workers` local processes: annotate.workers' pool, whose workers end with this process
+    (even by SIGKILL) and hold `worker_lock` (the output folder's, pipelines.cache) while they
+    live; a dead worker's pool is started again by `restart`."""
 
     def __init__(self, workers: int, worker_lock: Path | None = None) -> None:
         self.slots = workers
-        self._worker_lock = worker_lock
         self.description = f"{workers} local worker processes"
-        self._context = multiprocessing.get_context("spawn")
-        self._start()
-
-    def _start(self) -> None:
-        self._updates = self._context.Queue()
-        self._executor = cf.ProcessPoolExecutor(
-            max_workers=self.slots,
-            mp_context=self._context,
-            initializer=init_worker,
-            initargs=(self._updates, True, os.getpid(), self._worker_lock),
-        )
+        self._workers = WorkerPool(workers, setup=init_worker, worker_lock=worker_lock)
 
     def submit(self, job: Job) -> cf.Future[JobReport]:
-        return self._executor.submit(run_job, job)
+        return self._workers.submit(run_job, job)
 
     def wait(self, futures: Iterable[Any], timeout_s: float) -> set[Any]:
-        done, _ = cf.wait(list(futures), timeout=timeout_s, return_when=cf.FIRST_COMPLETED)
-        return set(done)
+        return self._workers.wait(futures, timeout_s)
 
     def result(self, future: Any) -> JobReport:
-        try:
-            report: JobReport = future.result()
-        except BrokenProcessPool as exc:
-            raise WorkerDiedError(f"a worker process died ({exc})") from None
+        report: JobReport = self._workers.result(future)
         return report
 
     def progress(self) -> list[tuple[str, int, int, int]]:
-        return _drain(self._updates)
+        return self._workers.drain()
 
     def restart(self) -> None:
         """A new pool after a worker died (a broken pool takes no more work)."""
-        self.close(cancel=True)
-        self._start()
+        self._workers.restart()
 
     def close(self, cancel: bool = False) -> None:
-        if cancel:
-            # stop what runs now, not only what waits (Ctrl-C, or a broken pool)
-            processes = list(getattr(self._executor, "_processes", {}).values() or [])
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                if process.is_alive():
-                    process.terminate()
-            for process in processes:
-                process.join(timeout=5)
-        else:
-            self._executor.shutdown(wait=True)
-        self._updates.close()
+        self._workers.close(cancel)
 
 
 class DaskPool:

@@ -11,12 +11,13 @@ from pathlib import Path
 from annotate.config import FeatureConfig
 from annotate.errors import ConfigError
 from annotate.faces.landmarker import Device
+from annotate.workers import MAX_TRIES
 from pipelines.manifest import SESSION, ManifestEntry
 
 SESSION_FPS = 2.0
 SESSION_MAX_FACES = 40
 DEFAULT_CHUNK_S = 300.0
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = MAX_TRIES  # a job whose worker dies this many times is recorded as an error
 COMPUTED, CACHED, ERROR = "computed", "cached", "error"
 
 

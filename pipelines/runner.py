@@ -3,7 +3,7 @@
 `run_batch` is the library call behind `annotate batch`:
 
 1. Lock the output folder (a second batch on it, or on workers of a killed one, is refused;
-   workers end with the batch, pipelines.lifeline) and clear what a killed run left
+   workers end with the batch, annotate.workers) and clear what a killed run left
    half-written.
 2. Probe every clip (a missing or unreadable one is recorded and the rest goes on), take its
    sha256 (remembered by size and time, annotate.io.file_hash) and its settings (by kind); a clip
@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from annotate.config import FeatureConfig, load_feature_config
-from annotate.errors import AnnotateError
+from annotate.errors import AnnotateError, WorkerDiedError
 from annotate.extract.chunks import MIN_CHUNK_S, plan_chunks
 from annotate.extract.features import LandmarkerFactory
 from annotate.extract.folder import SUMMARY_JSON
 from annotate.extract.summary import ClipSummary
 from annotate.io.file_hash import HashCache
-from annotate.models import FACE_MODEL_SHA256, resolve_face_model
+from annotate.models import FACE_MODEL_SHA256, extraction_models, resolve_face_model
 from annotate.video import ClipInfo, probe
 from pipelines.cache import (
     CLIPS_DIR,
@@ -50,7 +50,7 @@ from pipelines.cache import (
 )
 from pipelines.jobs import ChunkJob, ClipPlan, FinishJob, Job, JobReport
 from pipelines.manifest import Manifest, ManifestEntry
-from pipelines.pools import Pool, WorkerDiedError, open_pool
+from pipelines.pools import Pool, open_pool
 from pipelines.records import (
     CACHED,
     COMPUTED,
@@ -126,11 +126,16 @@ def _plan_entry(
         chunks=tuple(chunks),
         out_dir=out / CLIPS_DIR / entry.clip_id,
         work_dir=out / WORK_DIR / entry.clip_id,
-        key=result_key(info.sha256, config.digest(), FACE_MODEL_SHA256),
+        key=result_key(info.sha256, config.digest(), _models_of(config)),
         model_path=model,
         model_sha256=FACE_MODEL_SHA256,
         device=options.device,
     )
+
+
+def _models_of(config: FeatureConfig) -> dict[str, str]:
+    """Every model file this clip's extraction uses, name -> sha256 (the cache key holds it)."""
+    return extraction_models(FACE_MODEL_SHA256, config.search.second_look)
 
 
 class _Batch:
@@ -170,14 +175,14 @@ class _Batch:
             try:
                 config = clip_config(base, entry, self.options)
                 info = probe(entry.path, hashes=hashes)
-            except (AnnotateError, OSError) as exc:
+            except AnnotateError as exc:  # the library names the file (VideoError, ConfigError)
                 outcome = ClipOutcome(
                     entry, ERROR, stage="probe", error_kind=type(exc).__name__, message=str(exc)
                 )
                 self._record(outcome)
                 continue
             plan = _plan_entry(entry, info, config, self.out, self.options, model)
-            state = result_state(plan.out_dir, info.sha256, config.digest(), FACE_MODEL_SHA256)
+            state = result_state(plan.out_dir, info.sha256, config.digest(), _models_of(config))
             if state == "finished" and not self.options.force:
                 self._record(
                     ClipOutcome(entry, CACHED, chunks=len(plan.chunks), **_cached_figures(plan))

@@ -16,7 +16,7 @@ import pandas as pd
 from annotate.analysis.prepost import PHASES, ClipFigures, dyad_row, summary_figures
 from annotate.errors import OutputError
 from annotate.extract import folder as O
-from annotate.extract.summary import ClipSummary
+from annotate.extract.summary import DYAD_FIGURES, ROLE_FIGURES, ClipSummary
 from annotate.faces.roles import DYAD
 from annotate.install_lock import lock_record
 from annotate.io.atomic import write_bytes
@@ -25,26 +25,6 @@ from pipelines.records import BatchOptions, ClipOutcome
 from pipelines.sessions import SESSION_FIGURES
 
 GROUP = "group"
-ROLE_FIGURES = (
-    "visible_share",
-    "looking_at_partner_share",
-    "smiling_share",
-    "mean_abs_yaw_deg",
-    "gaze_unknown_share",
-    "face_absent_episodes",
-    "face_absent_longest_s",
-    "face_absent_total_s",
-)
-DYAD_FIGURES = (
-    "mutual_gaze_share",
-    "mutual_gaze_unknown_share",
-    "mutual_gaze_episodes",
-    "mutual_gaze_longest_s",
-    "mutual_gaze_total_s",
-    "infant_gaze_aversion_episodes",
-    "infant_gaze_aversion_longest_s",
-    "infant_gaze_aversion_total_s",
-)
 CLIP_FACTS = (
     "video_sha256",
     "duration_s",
@@ -121,7 +101,6 @@ def clip_rows(
     }
     rows = []
     for role, figures in summary.roles.items():
-        absent = figures.face_absent
         rows.append(
             {
                 **facts,
@@ -129,24 +108,11 @@ def clip_rows(
                 "track": figures.track,
                 "role_confidence": figures.role_confidence,
                 "role_source": figures.role_source,
-                **{name: getattr(figures, name) for name in ROLE_FIGURES[:5]},
-                "face_absent_episodes": absent.episodes,
-                "face_absent_longest_s": absent.longest_s,
-                "face_absent_total_s": absent.total_s,
+                **figures.figures(),
             }
         )
-    dyad = summary.dyad
-    if dyad:
-        row = {
-            **facts,
-            "role": DYAD,
-            "mutual_gaze_share": dyad.mutual_gaze_share,
-            "mutual_gaze_unknown_share": dyad.mutual_gaze_unknown_share,
-        }
-        for kind in ("mutual_gaze", "infant_gaze_aversion"):
-            for figure in ("episodes", "longest_s", "total_s"):
-                row[f"{kind}_{figure}"] = getattr(getattr(dyad, kind), figure)
-        rows.append(row)
+    if summary.dyad:
+        rows.append({**facts, "role": DYAD, **summary.dyad_figures()})
     if group is not None:
         rows.append({**facts, "role": GROUP, **group})
     return rows or [{**facts, "role": ""}]

@@ -3,7 +3,9 @@
 The manifest (annotate.analysis.study_manifest) pairs each dyad's `pre` and `post` clips. For
 each clip:
 
-- features from its extraction's summary.json (`FEATURES_DIR/<clip id>/`): analysed seconds;
+- features from its extraction's summary.json (`FEATURES_DIR/<clip id>/`), the one ordered
+  list of a clip's figures (annotate.extract.summary.CLIP_FIGURES, which the batch's clips.csv
+  shares): analysed seconds;
   the shares of time with mutual gaze, without it, and where it cannot be told; mutual gaze
   episodes, longest, total and episodes per minute; infant gaze aversion episodes, longest,
   total and per minute; per role (mother, infant) the shares of time visible, looking at the
@@ -44,21 +46,10 @@ from annotate.coding.clips import default_db_path
 from annotate.coding.store import AnnotationStore
 from annotate.errors import ConfigError, InterchangeError
 from annotate.extract.folder import PROVENANCE_JSON, SUMMARY_JSON
-from annotate.extract.summary import ClipSummary, DyadFigures, RoleFigures
+from annotate.extract.summary import ClipSummary
 from annotate.io.file_hash import file_sha256
 from annotate.manifest_rows import PHASES as PHASES  # the batch's pre/post table takes them here
 from annotate.manifest_rows import ManifestRow
-
-ROLE_FIGURES = (
-    "visible_share",
-    "looking_at_partner_share",
-    "looking_elsewhere_share",
-    "gaze_unknown_share",
-    "smiling_share",
-    "mean_abs_yaw_deg",
-)
-DYAD_SHARES = ("mutual_gaze_share", "no_mutual_gaze_share", "mutual_gaze_unknown_share")
-EPISODE_FIGURES = ("episodes", "longest_s", "total_s")
 
 
 @dataclass(frozen=True)
@@ -95,27 +86,9 @@ def _number(value: Any) -> float:
 
 
 def summary_figures(summary: ClipSummary) -> dict[str, float]:
-    """The figures of a summary.json (see the module docstring); NaN where one is missing."""
-    analysed = _number(summary.analysed_s)
-    figures = {"analysed_s": analysed}
-    dyad = summary.dyad or DyadFigures()
-    for name in DYAD_SHARES:
-        figures[name] = _number(getattr(dyad, name))
-    for kind in ("mutual_gaze", "infant_gaze_aversion"):
-        part = getattr(dyad, kind)
-        for name in EPISODE_FIGURES:
-            figures[f"{kind}_{name}"] = _number(getattr(part, name))
-        per_min = figures[f"{kind}_episodes"] * 60.0 / analysed if analysed > 0 else math.nan
-        figures[f"{kind}_per_min"] = per_min
-    for role in ("mother", "infant"):
-        figures_of_role = summary.roles.get(role) or RoleFigures()
-        for name in ROLE_FIGURES:
-            figures[f"{role}_{name}"] = _number(getattr(figures_of_role, name))
-        for name in EPISODE_FIGURES:
-            figures[f"{role}_face_absent_{name}"] = _number(
-                getattr(figures_of_role.face_absent, name)
-            )
-    return figures
+    """The figures of a summary.json, ClipSummary.figures() in its order (the one list the
+    batch's clips.csv shares); NaN where one is missing."""
+    return {name: _number(value) for name, value in summary.figures().items()}
 
 
 def swapped_figures(figures: dict[str, float]) -> dict[str, float]:

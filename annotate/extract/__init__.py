@@ -4,7 +4,8 @@ The modules in the order a clip goes through them:
 
 - `job`: one clip start to finish (probe once, extract, add the sound, write); what
   `annotate extract`, `annotate demo`, the coders' tool and the batch call.
-- `chunks`: a long clip cut into time chunks tracked in separate processes, and the one way
+- `chunks`: a long clip cut into time chunks tracked on annotate.workers' pool (the batch's
+  too: workers that end with this process, a dead one's chunk tried again), and the one way
   tracked chunks are stitched back into one stretch (the batch's chunks use it too).
 - `features`: frames -> faces -> tracks -> roles -> the feature table and episodes
   (`ClipFeatures`; writes nothing).

@@ -1,25 +1,24 @@
 """One clip on several cores: time chunks tracked in separate processes, stitched, finished.
 
-Each chunk has its own landmarker in its own process (MediaPipe's VIDEO mode keeps state and is
-not shared); chunk edges sit half a frame before a sampling grid time, so chunked and unchunked
-runs sample the same frames; tracks are joined at the edges (annotate.faces.stitching).
+The processes are annotate.workers' pool (the batch's too): they end with this process, even by
+kill -9. Each chunk has its own landmarker in its own process (MediaPipe's VIDEO mode keeps
+state and is not shared); chunk edges sit half a frame before a sampling grid time, so chunked
+and unchunked runs sample the same frames; tracks are joined at the edges
+(annotate.faces.stitching).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import multiprocessing
-import queue
-import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from annotate.config import FeatureConfig
+from annotate.errors import WorkerDiedError
 from annotate.extract.features import (
     ClipFeatures,
     FaceSource,
@@ -32,6 +31,7 @@ from annotate.extract.features import (
 from annotate.faces.landmarker import Device
 from annotate.faces.stitching import stitch_tracks
 from annotate.video import ClipInfo, ProgressHook
+from annotate.workers import MAX_TRIES, WorkerPool
 
 MIN_CHUNK_S = 20.0  # shorter chunks spend more on start-up than they save
 
@@ -73,6 +73,15 @@ def plan_chunks(
     return list(zip(starts, ends, strict=True))
 
 
+_updates: Any = None  # in a worker: the pool's queue of (chunk index, frames done, frames expected)
+
+
+def _take_updates(updates: Any) -> None:
+    """A worker's setup (annotate.workers): where its chunks' progress goes."""
+    global _updates
+    _updates = updates
+
+
 def _track_chunk(
     info: ClipInfo,
     config: FeatureConfig,
@@ -80,28 +89,16 @@ def _track_chunk(
     start_s: float,
     end_s: float | None,
     index: int,
-    updates: Any,
 ) -> TrackedStretch:
     last = [0.0]
 
     def report(done: int, total: int) -> None:
         now = time.monotonic()
-        if now - last[0] > 0.2 or done >= total:
+        if _updates is not None and (now - last[0] > 0.2 or done >= total):
             last[0] = now
-            updates.put((index, done, total))
+            _updates.put((index, done, total))
 
     return track_faces(info, config, factory, start_s=start_s, end_s=end_s, progress=report)
-
-
-def _relay(updates: Any, progress: ProgressHook, parts: int, stop: threading.Event) -> None:
-    done, totals = [0] * parts, [0] * parts
-    while not stop.is_set() or not updates.empty():
-        try:
-            index, count, total = updates.get(timeout=0.1)
-        except queue.Empty:
-            continue
-        done[index], totals[index] = count, total
-        progress(sum(done), sum(totals))
 
 
 def extract_clip_parallel(
@@ -119,7 +116,12 @@ def extract_clip_parallel(
 
     `info` is the clip probed once by the caller (annotate.video.probe); the chunks' processes
     receive it and never probe again. The factory must be picklable (MediapipeFactory). With one
-    chunk (a short clip, or one worker) the work runs in this process.
+    chunk (a short clip, or one worker) the work runs in this process. The workers are
+    annotate.workers' pool, the batch's too: they end with this process (even by kill -9), and
+    the chunks of a worker that died are tracked again (up to MAX_TRIES times).
+
+    Raises:
+        WorkerDiedError: a chunk's worker died MAX_TRIES times.
     """
     chunks = plan_chunks(info, config.sampling.fps, workers, chunk_s, min_chunk_s)
     if len(chunks) == 1 or workers <= 1:
@@ -127,28 +129,48 @@ def extract_clip_parallel(
 
         return extract_clip(info, config, factory, role_overrides=role_overrides, progress=progress)
     started = time.perf_counter()
-    context = multiprocessing.get_context("spawn")  # MediaPipe's threads do not survive fork
-    with context.Manager() as manager:
-        updates = manager.Queue()
-        stop = threading.Event()
-        relay = threading.Thread(
-            target=_relay, args=(updates, progress or _ignore, len(chunks), stop), daemon=True
-        )
-        relay.start()
-        try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [
-                    pool.submit(_track_chunk, info, config, factory, start, end, k, updates)
-                    for k, (start, end) in enumerate(chunks)
-                ]
-                stretches = [f.result() for f in futures]
-        finally:
-            stop.set()
-            relay.join()
+    with WorkerPool(min(workers, len(chunks)), setup=_take_updates) as pool:
+        stretches = _track_chunks(pool, info, config, factory, chunks, progress or _ignore)
     whole = join_stretches(
         stretches, config, (info.width, info.height), time.perf_counter() - started
     )
     return finish_clip(info, config, whole, role_overrides)
+
+
+def _track_chunks(
+    pool: WorkerPool,
+    info: ClipInfo,
+    config: FeatureConfig,
+    factory: LandmarkerFactory,
+    chunks: Sequence[tuple[float, float | None]],
+    progress: ProgressHook,
+) -> list[TrackedStretch]:
+    """Every chunk tracked on the pool, in time order; a dead worker's pool is started again and
+    the chunks not yet done go again."""
+    done: dict[int, TrackedStretch] = {}
+    frames, totals = [0] * len(chunks), [0] * len(chunks)
+    tries = 1
+    while len(done) < len(chunks):
+        running = {
+            pool.submit(_track_chunk, info, config, factory, start, end, k): k
+            for k, (start, end) in enumerate(chunks)
+            if k not in done
+        }
+        try:
+            while running:
+                for future in pool.wait(running, 0.2):
+                    done[running.pop(future)] = pool.result(future)
+                updates = pool.drain()
+                for index, count, total in updates:
+                    frames[index], totals[index] = count, total
+                if updates:
+                    progress(sum(frames), sum(totals))
+        except WorkerDiedError as exc:
+            if tries >= MAX_TRIES:
+                raise WorkerDiedError(f"{exc}; gave up after {tries} tries", info.path) from None
+            tries += 1
+            pool.restart()
+    return [done[k] for k in range(len(chunks))]
 
 
 def join_stretches(

@@ -188,6 +188,12 @@ class RoleFigures:
             "gaze_unknown": self.gaze_unknown.to_json(),
         }
 
+    def figures(self) -> dict[str, float | None]:
+        """This role's figures by name, in ROLE_FIGURES' order (None where unknown)."""
+        shares: dict[str, float | None] = {name: getattr(self, name) for name in ROLE_SHARES}
+        absent = self.face_absent.to_json()
+        return {**shares, **{f"face_absent_{name}": absent[name] for name in EPISODE_FIGURES}}
+
 
 ROLE_SHARES = (
     "visible_share",
@@ -236,6 +242,30 @@ class DyadFigures:
 DYAD_SHARES = ("mutual_gaze_share", "no_mutual_gaze_share", "mutual_gaze_unknown_share")
 DYAD_EPISODES = ("gaze_unknown", "mutual_gaze", "infant_gaze_aversion")
 
+# -- the per-clip figures: the one ordered list that clips.csv and the pre/post tables share --
+EPISODE_FIGURES = ("episodes", "longest_s", "total_s")
+FIGURE_ROLES = ("mother", "infant")
+ROLE_FIGURES = (*ROLE_SHARES, *(f"face_absent_{name}" for name in EPISODE_FIGURES))
+"""A role's figures: the six shares and mean |yaw| of ROLE_SHARES, then face-absent episodes,
+longest and total seconds."""
+DYAD_FIGURES = (
+    *DYAD_SHARES,
+    *(
+        f"{kind}_{name}"
+        for kind in ("mutual_gaze", "infant_gaze_aversion")
+        for name in (*EPISODE_FIGURES, "per_min")
+    ),
+)
+"""The dyad's figures: the three shares of DYAD_SHARES, then mutual gaze and infant gaze
+aversion episodes, longest and total seconds, and episodes per minute of analysed time."""
+CLIP_FIGURES = (
+    "analysed_s",
+    *DYAD_FIGURES,
+    *(f"{role}_{name}" for role in FIGURE_ROLES for name in ROLE_FIGURES),
+)
+"""A clip's figures in one row (ClipSummary.figures): analysed seconds, the dyad's figures,
+then the mother's and the infant's (prefixed `mother_`, `infant_`)."""
+
 
 @dataclass(frozen=True)
 class ClipSummary:
@@ -255,6 +285,30 @@ class ClipSummary:
     clip: str = ""
     video_sha256: str = ""
     duration_s: float | None = None
+
+    def dyad_figures(self) -> dict[str, float | None]:
+        """The dyad's figures by name, in DYAD_FIGURES' order (None where unknown; per minute
+        from the episodes and the analysed seconds)."""
+        dyad = self.dyad or DyadFigures()
+        found: dict[str, float | None] = {name: getattr(dyad, name) for name in DYAD_SHARES}
+        for kind in ("mutual_gaze", "infant_gaze_aversion"):
+            episodes = getattr(dyad, kind).to_json()
+            for name in EPISODE_FIGURES:
+                found[f"{kind}_{name}"] = episodes[name]
+            count, analysed = episodes["episodes"], self.analysed_s
+            per_min = count * 60.0 / analysed if count is not None and analysed else None
+            found[f"{kind}_per_min"] = per_min
+        return found
+
+    def figures(self) -> dict[str, float | None]:
+        """The clip's figures in one row, in CLIP_FIGURES' order (None where unknown): what
+        `annotate export prepost` and the batch's prepost.csv compare, and (per role and for
+        the dyad) clips.csv's figures."""
+        found: dict[str, float | None] = {"analysed_s": self.analysed_s, **self.dyad_figures()}
+        for role in FIGURE_ROLES:
+            of_role = (self.roles.get(role) or RoleFigures()).figures()
+            found.update({f"{role}_{name}": value for name, value in of_role.items()})
+        return found
 
     def to_json(self) -> dict[str, Any]:
         """summary.json's content, keys in the file's order."""

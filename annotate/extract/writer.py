@@ -12,6 +12,7 @@ from annotate.extract.features import ClipFeatures
 from annotate.extract.plots import plot_timeline
 from annotate.faces.episodes import episode_table
 from annotate.install_lock import lock_record
+from annotate.models import extraction_models
 from annotate.video import ProgressHook
 
 
@@ -30,6 +31,7 @@ def provenance_document(
         "config_source": config.source,
         "config": settings,
         "model_sha256": model_sha256,
+        "models": extraction_models(model_sha256, config.search.second_look),
         "video": {
             "path": str(info.path),
             "sha256": info.sha256,

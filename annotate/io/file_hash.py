@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from annotate.errors import AnnotateError
+from annotate.errors import AnnotateError, VideoError
 from annotate.io.atomic import write_bytes
 from annotate.io.cache_dir import cache_dir
 
@@ -69,7 +69,17 @@ class HashCache:
         return {k: v for k, v in loaded.items() if isinstance(v, dict)}
 
     def sha256(self, video: Path) -> str:
-        """The file's sha256, read only when the file changed since it was last seen."""
+        """The file's sha256, read only when the file changed since it was last seen.
+
+        Raises:
+            VideoError: the file cannot be read (missing, a folder, no permission), naming it.
+        """
+        try:
+            return self._sha256(video)
+        except OSError as exc:
+            raise VideoError(f"cannot be read ({exc.strerror or exc})", video) from None
+
+    def _sha256(self, video: Path) -> str:
         stat = video.stat()
         key = _key(video)
         known = self._new.get(key) or self._known.get(key)
@@ -115,7 +125,7 @@ def file_sha256(path: Path, cache: HashCache | None = None) -> str:
             user's cache, loaded and saved within this call.
 
     Raises:
-        OSError: the file cannot be read.
+        VideoError: the file cannot be read (missing, a folder, no permission), naming it.
     """
     if cache is not None:
         return cache.sha256(path)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from annotate.errors import VideoError
 from annotate.io import file_hash
 from annotate.io.file_hash import HASH_CACHE_ENV, HashCache, file_sha256, read_sha256
 from annotate.video import probe
@@ -101,3 +102,25 @@ def test_a_clip_probed_twice_is_read_once(
     first, second = probe(clip), probe(clip)
     assert first.sha256 == second.sha256 == read_sha256(clip)
     assert len(reads) == 1
+
+
+def test_a_file_that_cannot_be_read_is_a_video_error_naming_it(tmp_path: Path) -> None:
+    cache = HashCache(tmp_path / "hashes.json")
+    with pytest.raises(VideoError, match=r"missing\.mp4: cannot be read \(No such file"):
+        cache.sha256(tmp_path / "missing.mp4")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(VideoError, match=r"folder: cannot be read \(Is a directory"):
+        file_sha256(tmp_path / "folder", cache)
+
+
+def test_a_clip_that_cannot_be_hashed_is_a_video_error_from_probe(
+    tmp_path: Path, cache_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clip = write_video(tmp_path / "clip.mp4", grey_frames(10), 10.0)
+
+    def refused(path: Path) -> str:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(file_hash, "read_sha256", refused)
+    with pytest.raises(VideoError, match=r"clip\.mp4: cannot be read \(Permission denied\)"):
+        probe(clip)

@@ -36,7 +36,8 @@ class FakeFactory:
     Attributes:
         calls: a folder where each landmarker made leaves a file (None: not counted).
         fail: at frames from `from_s` on: "video" raises VideoError, "bug" KeyError (a bug),
-            "die_once" ends the worker process the first time (`marker` remembers); "" works.
+            "die_once" ends the worker process the first time (`marker` remembers), "die" every
+            time; "" works.
         from_s: where failures start, in seconds.
         marker: the file that "die_once" leaves.
         delay_s: seconds each frame takes (a slow landmarker, to kill a batch mid-way).
@@ -68,6 +69,8 @@ class _Source:
         if fail == "bug":
             raise KeyError("a planted bug")
         marker = self.factory.marker
+        if fail == "die":
+            os._exit(1)
         if fail == "die_once" and marker is not None and not marker.exists():
             marker.touch()
             os._exit(1)

@@ -119,7 +119,7 @@ def test_the_lock_refuses_a_second_batch_while_workers_live(tmp_path: Path) -> N
     worker = python(
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from pipelines.lifeline import hold_worker_lock\n"
+        "from annotate.workers import hold_worker_lock\n"
         f"assert hold_worker_lock(Path({str(out / WORKER_LOCK_NAME)!r}))\n"
         "print('held', flush=True)\n"
         "time.sleep(60)\n",
@@ -148,9 +148,9 @@ def test_a_worker_without_pdeathsig_ends_by_its_watchdog(tmp_path: Path) -> None
     worker.write_text(
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "import pipelines.lifeline as life\n"
+        "import annotate.workers as life\n"
         "life.die_with_parent = lambda: False  # as where there is no PR_SET_PDEATHSIG\n"
-        f"life.bind_to_batch(int(sys.argv[1]), Path({str(tmp_path / WORKER_LOCK_NAME)!r}))\n"
+        f"life.bind_to_parent(int(sys.argv[1]), Path({str(tmp_path / WORKER_LOCK_NAME)!r}))\n"
         "print(os.getpid(), flush=True)\n"
         "time.sleep(60)\n"
     )

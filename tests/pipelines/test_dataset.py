@@ -9,11 +9,11 @@ import pytest
 
 from annotate.analysis.prepost import ClipFigures, dyad_row, summary_figures
 from annotate.columns import BLENDSHAPE_NAMES as BLENDSHAPES
-from annotate.extract.summary import ClipSummary
+from annotate.extract.summary import CLIP_FIGURES, DYAD_FIGURES, ROLE_FIGURES, ClipSummary
 from annotate.faces.frame_table import empty_feature_table
 from pipelines.dataset import write_partition
 from pipelines.manifest import ManifestEntry
-from pipelines.tables import clip_rows, prepost_table
+from pipelines.tables import clip_rows, clips_table, prepost_table
 
 
 def summary(mutual: float, visible: float) -> ClipSummary:
@@ -59,6 +59,29 @@ def test_the_batch_prepost_table_has_the_columns_of_export_prepost() -> None:
     figures = ClipFigures("d1_pre", "", summary_figures(summary(0.2, 1.0)))
     assert list(prepost_table(clips).columns) == list(dyad_row("D1", {"pre": figures}))
     assert list(prepost_table([]).columns) == list(prepost_table(clips).columns)
+
+
+def test_clips_csv_and_prepost_share_the_one_list_of_clip_figures() -> None:
+    clip = summary(0.2, 1.0)
+    table = clips_table(clip_rows(entry("d1_pre", "D1", "pre"), clip), ["epds"])
+    columns = list(table.columns)
+    # every figure of a role and of the dyad, in the summary's order
+    assert [c for c in columns if c in ROLE_FIGURES] == list(ROLE_FIGURES)
+    assert [c for c in columns if c in DYAD_FIGURES] == list(DYAD_FIGURES)
+    for name in ("looking_elsewhere_share", "no_mutual_gaze_share", "mutual_gaze_per_min"):
+        assert name in columns
+    # the dyad row holds what the pre/post table compares, under the same names
+    dyad = table.set_index("role").loc["dyad"]
+    wide = summary_figures(clip)
+    assert list(wide) == list(CLIP_FIGURES) == list(clip.figures())
+    for name in DYAD_FIGURES:
+        assert pd.isna(dyad[name]) == pd.isna(wide[name])
+        if not pd.isna(wide[name]):
+            assert dyad[name] == pytest.approx(wide[name])
+    mother = table.set_index("role").loc["mother"]
+    assert mother["visible_share"] == wide["mother_visible_share"] == 1.0
+    prepost = prepost_table([(entry("d1_pre", "D1", "pre"), clip)])
+    assert {f"{name}_pre" for name in CLIP_FIGURES} <= set(prepost.columns)
 
 
 def test_a_clip_without_faces_still_has_a_row() -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
+from annotate import models
 from annotate.config import FeatureConfig
 from annotate.errors import OutputError
+from annotate.io import file_hash
+from annotate.models import FACE_MODEL_SHA256, extraction_models
 from pipelines import jobs
 from pipelines.cache import batch_lock
 from pipelines.dataset import read_features
@@ -64,6 +69,46 @@ def test_a_changed_setting_recomputes(tmp_path: Path, clips: list[Path]) -> None
     )
     assert again.outcomes[0].status == "computed" and calls(counter) == 2
     assert read_features(out)["frame"].nunique() == 20  # 4 s at 5 per second
+
+
+def test_a_clip_that_cannot_be_read_is_recorded_and_the_batch_goes_on(
+    tmp_path: Path, clips: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = file_hash.read_sha256
+
+    def refused(path: Path) -> str:
+        if path.name == "a.mp4":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(file_hash, "read_sha256", refused)
+    monkeypatch.setenv(file_hash.HASH_CACHE_ENV, str(tmp_path / "hashes.json"))
+    missing = tmp_path / "missing.mp4"
+    out = tmp_path / "out"
+    result = run_batch(
+        manifest_of(*clips, missing), out, BatchOptions(workers=1), factory=FakeFactory()
+    )
+    assert [o.status for o in result.outcomes] == ["error", "computed", "error"]
+    errors = pd.read_csv(out / "errors.csv").set_index("clip_id")
+    assert errors.loc["a", "error"] == errors.loc["missing", "error"] == "VideoError"
+    assert errors.loc["a", "message"] == f"{clips[0]}: cannot be read (Permission denied)"
+    assert errors.loc["missing", "message"] == f"{missing}: file not found"
+
+
+def test_a_changed_second_look_model_recomputes(
+    tmp_path: Path, clips: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, counter = tmp_path / "out", tmp_path / "calls"
+    run_batch(manifest_of(clips[0]), out, BatchOptions(workers=1), factory=FakeFactory(counter))
+    provenance = json.loads((out / "clips" / "a" / "provenance.json").read_text())
+    assert provenance["models"] == extraction_models(FACE_MODEL_SHA256, second_look=True)
+    monkeypatch.setattr(models, "FACE_MESH", replace(models.FACE_MESH, sha256="0" * 64))
+    again = run_batch(
+        manifest_of(clips[0]), out, BatchOptions(workers=1), factory=FakeFactory(counter)
+    )
+    assert again.outcomes[0].status == "computed" and calls(counter) == 2
+    provenance = json.loads((out / "clips" / "a" / "provenance.json").read_text())
+    assert provenance["models"][models.FACE_MESH.name] == "0" * 64
 
 
 def test_chunks_joined_give_the_unchunked_table(tmp_path: Path) -> None:
