@@ -109,6 +109,7 @@ async function openClip(session, name) {
   const shuttle = new Shuttle(player, (state) => {
     $("shuttle").textContent = state ? `${state < 0 ? "◀◀" : "▶▶"} ${Math.abs(state)}x` : "";
   });
+  ui.keymap = keymap;
   const handlers = { ...keyHandlers(ui), ...shuttle.handlers() };
   const keyboard = new Keyboard(session.scheme, handlers, keymap);
   const onCode = (tier, code) => actions.codeKey(tier, code);
@@ -138,6 +139,9 @@ async function openClip(session, name) {
     showTime(player, t);
   });
   video.addEventListener("ratechange", () => showTime(player, video.currentTime));
+  // the picture's size known (or changed): the overlays drawn again to fit it
+  for (const type of ["loadedmetadata", "resize"])
+    video.addEventListener(type, () => player.refresh());
 
   const videoReady = loadVideo(ui);
   const loaded = Promise.all([annotations.load(), care.load(), keymap.load()]);
@@ -416,9 +420,15 @@ async function reloadFeatures({ name, overlay, timeline, player }) {
 }
 
 // Undo and redo are the store's (they survive a reload); what was undone, or why not, is said.
-function undoRedo({ actions, annotations }, kind) {
+// A consensus take undone or redone may change the CARE sheet and the consensus view too.
+function undoRedo({ actions, annotations, care, consensus }, kind) {
   actions.select(null);
-  annotations[kind]((answer, error) => notify(error || answer.done, error ? "warn" : "info"));
+  annotations[kind]((answer, error) => {
+    notify(error || answer.done, error ? "warn" : "info");
+    if (error || !consensus?.data?.a) return;
+    care.load().catch(() => {});
+    consensus.load().catch(() => {});
+  });
 }
 
 // A coder imported for in the page: offered as the second coder to show.
@@ -496,6 +506,9 @@ function keyHandlers(ui) {
     help: () => {
       $("help-dialog").hidden = !$("help-dialog").hidden;
     },
+    table: () => ui.table.focus(),
+    consensusNext: () => ui.consensus?.stepKey(1),
+    consensusPrevious: () => ui.consensus?.stepKey(-1),
   };
 }
 
