@@ -5,9 +5,10 @@
     POST /api/clip/redo?clip=NAME    {revision} -> the same
 
 In a consensus session a take of the consensus view is one undo step (one change of kind
-`consensus`), recorded as made by the session's person. Like every write: the revision the page last saw (409 when stale), an optional Idempotency-Key
-(sent again, an undo that is stored already is answered as done, not undone twice); nothing to
-undo, or a row changed since by someone else, is refused with 422 and the store's message.
+`consensus`), recorded as made by the session's person. Like every write: the revision the page
+last saw (409 when stale), an optional Idempotency-Key (sent again, an undo that is stored
+already is answered as done, not undone twice); nothing to undo, or a row changed since by
+someone else, is refused with 422 and the store's message.
 """
 
 from __future__ import annotations
