@@ -90,6 +90,26 @@ def test_every_part_in_view_on_a_laptop_screen(browser: Any, tmp_path: Path) -> 
             server.stop()
 
 
+def test_the_project_view_shows_no_empty_clip_under_it(browser: Any, tmp_path: Path) -> None:
+    clip = two_clip_project(tmp_path)
+    server = Server(clip.parent)
+    try:
+        page = browser.new_page()
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.goto(server.url)
+        page.wait_for_selector('body[data-project="1"]', state="attached")
+        assert page.is_visible("#chooser") and page.is_visible("#next-clip")
+        # no black video, empty lanes or clip buttons that do nothing without a clip
+        for part in ("main", "#video", "#timeline-box", "#side", "#roles", "#keys-open"):
+            assert page.is_hidden(part), part
+        page.click("#chooser-list a >> nth=1")
+        page.wait_for_selector('body[data-ready="1"]', state="attached")
+        for part in ("main", "#video", "#timeline-box", "#side", "#roles", "#keys-open"):
+            assert page.is_visible(part), part
+    finally:
+        server.stop()
+
+
 def test_the_help_lists_every_key_and_the_tool_keys_are_remappable(
     browser: Any, tmp_path: Path
 ) -> None:
