@@ -181,8 +181,13 @@ def test_tooltips_name_the_coders_keys(browser: Any, tmp_path: Path) -> None:
         assert change(page, "five-back", "Shift+Q") == "five-back: now Shift+Q"
         assert change(page, "boxes", "Shift+X") == "boxes: now Shift+X"
         assert change(page, "table", "Shift+Y") == "table: now Shift+Y"
+        assert change(page, "roles", "Shift+Z") == "roles: now Shift+Z"
         page.keyboard.press("Escape")
         assert page.get_attribute(frame_back, "title") == "frame back (Shift+W)"
+        assert page.get_attribute("#roles", "title").endswith("this clip (Shift+Z)")
+        page.keyboard.press("Shift+Z")  # swapped: the tooltip says by whom, and the key again
+        page.wait_for_selector('#roles[data-swapped="1"]')
+        assert page.get_attribute("#roles", "title").endswith("again: back (Shift+Z)")
         five = page.get_attribute('#transport button[data-binding^="five-back"]', "title")
         assert five == "5 s back (Ctrl+← / Shift+Q)"
         assert page.get_attribute('[data-tab="table"]', "title").endswith("(Shift+Y)")

@@ -10,7 +10,7 @@ import { wireConsensus } from "./consensus.js";
 import { el, formatTime, parseTarget } from "./format.js";
 import { Importer } from "./import.js";
 import { Keyboard } from "./keys.js";
-import { Keymap, wireKeymap } from "./keymap.js";
+import { BINDINGS, Keymap, shownChord, wireKeymap } from "./keymap.js";
 import { Overlay } from "./overlay.js";
 import { Panel } from "./panel.js";
 import { Player } from "./player.js";
@@ -110,6 +110,7 @@ async function openClip(session, name) {
     $("shuttle").textContent = state ? `${state < 0 ? "◀◀" : "▶▶"} ${Math.abs(state)}x` : "";
   });
   ui.keymap = keymap;
+  keymapNow = keymap;
   const handlers = { ...keyHandlers(ui), ...shuttle.handlers() };
   const keyboard = new Keyboard(session.scheme, handlers, keymap);
   const onCode = (tier, code) => actions.codeKey(tier, code);
@@ -388,15 +389,19 @@ function toggleLayer(overlay, player, layer) {
   if (box) box.checked = on;
 }
 
+let keymapNow = null; // the coder's keys, once loaded (the roles button's tooltip names its key)
+const ROLES = BINDINGS.find((b) => b.id === "roles");
+
 // The clip's roles: shown in the header; Shift+R (or the button) swaps mother and infant for the
 // clip, stored as this coder's word; the overlays and lanes are loaded again, swapped.
 function showRoles(roles) {
   const button = $("roles");
   button.dataset.swapped = roles.swapped ? "1" : "0";
   button.textContent = roles.swapped ? "roles swapped" : "swap roles";
-  button.title = roles.swapped
-    ? `mother and infant swapped by ${roles.by} (${roles.at}); Shift+R: back`
-    : "swap mother and infant for this clip (Shift+R)";
+  button.dataset.tip = roles.swapped
+    ? `mother and infant swapped by ${roles.by} at ${roles.at}; again: back`
+    : "swap mother and infant for this clip";
+  button.title = `${button.dataset.tip} (${keymapNow ? shownChord(keymapNow.chord(ROLES)) : "Shift+R"})`;
 }
 
 function swapRoles(ui) {
