@@ -246,3 +246,25 @@ def test_ctrl_z_undoes_a_consensus_take_and_redo_takes_it_again(
     # two takes, two undos, two redos: each one change of the history, by the person
     assert [b["kind"] for b in batches] == ["consensus"] * 2 + ["undo"] * 2 + ["redo"] * 2
     assert {b["who"] for b in batches} == {getpass.getuser()}
+
+
+def test_the_consensus_list_follows_the_consensus_coders_own_edits(
+    browser: Any, tmp_path: Path
+) -> None:
+    clip = two_clip_project(tmp_path)
+    server = Server(clip.parent, coder="consensus", extra=["--consensus", "ana,ben"])
+    try:
+        page = open_page(browser, server.url, clip.name)
+        page.wait_for_selector('body[data-consensus="1"]', state="attached")
+        page.click("#consensus-agreed")
+        wait_now(page, 0, "a")
+        # edit: the consensus annotation there selected; its end one frame later by key
+        item(page, 0).locator("button[data-edit]").click()
+        page.keyboard.press("Shift+Period")  # >
+        now = '#consensus-list li[data-index="0"][data-now="{}"]'
+        page.wait_for_selector(now.format("other"), state="attached")  # the list, on its tab
+        page.keyboard.press("Control+z")  # the edit undone: as A again
+        page.wait_for_selector(now.format("a"), state="attached")
+        assert page.errors == []
+    finally:
+        server.stop()

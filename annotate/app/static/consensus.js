@@ -54,7 +54,21 @@ export class ConsensusView {
     this.canvas.addEventListener("click", (event) => this.click(event));
     window.addEventListener("resize", () => this.draw());
     this.ui.player.onTick((t) => this.drawAt(t));
-    this.ui.annotations.addEventListener("change", () => this.draw());
+    this.ui.annotations.addEventListener("change", () => {
+      this.draw();
+      this.follow();
+    });
+  }
+
+  // The consensus coder's own edits (keys, table, mouse, undo): once saved, what the consensus
+  // says at each disagreement is read again (a take reloads by itself).
+  follow() {
+    if (!this.data?.a || !this.data.recording || this.busy) return;
+    clearTimeout(this.following);
+    this.following = setTimeout(() => {
+      if (!this.busy && !this.ui.annotations.queue.length) this.load();
+      else this.follow();
+    }, 300);
   }
 
   // The tab as the page's own tabs switch: this one active, its pane shown, the lanes opened.
