@@ -427,10 +427,16 @@ class CodingService:
     # undo, redo and import from the page ------------------------------------------------------
 
     def undo(
-        self, clip: ClipRef, revision: int, redo: bool = False, change_key: str | None = None
+        self,
+        clip: ClipRef,
+        revision: int,
+        redo: bool = False,
+        change_key: str | None = None,
+        who: str | None = None,
     ) -> Saved:
         """Undo (or redo) this coder's latest change on the clip, from the store's history
-        (annotate.coding.clip_undo), and answer with the annotations as now stored.
+        (annotate.coding.clip_undo), and answer with the annotations as now stored; `who`: the
+        person recorded (default: the coder; a consensus session's: who makes the consensus).
 
         Raises:
             StaleRevisionError: the revision is behind.
@@ -445,7 +451,7 @@ class CodingService:
         if clip_id is None:
             raise StoreError(f"nothing to {kind} for {self.coder} on this clip")
         act = redo_on_clip if redo else undo_on_clip
-        done = act(self._store, clip_id, self.coder, who=self.coder, change_key=change_key)
+        done = act(self._store, clip_id, self.coder, who=who or self.coder, change_key=change_key)
         body = self.annotations(clip)
         body["done"] = f"{kind}: {done.kind} {done.detail}".strip()
         return Saved(self._written(clip), body)

@@ -4,9 +4,11 @@
     POST /api/clip/undo?clip=NAME    {revision} -> {revision, annotations, done}
     POST /api/clip/redo?clip=NAME    {revision} -> the same
 
-Like every write: the revision the page last saw (409 when stale), an optional Idempotency-Key
-(sent again, an undo that is stored already is answered as done, not undone twice); nothing to
-undo, or a row changed since by someone else, is refused with 422 and the store's message.
+In a consensus session a take of the consensus view is one undo step (one change of kind
+`consensus`), recorded as made by the session's person. Like every write: the revision the page
+last saw (409 when stale), an optional Idempotency-Key (sent again, an undo that is stored
+already is answered as done, not undone twice); nothing to undo, or a row changed since by
+someone else, is refused with 422 and the store's message.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ async def _undo(request: Request, redo: bool) -> Response:
     revision = body.integer("revision", minimum=0)
     body.done()
     key = change_key(request)
-    project = tool_of(request).project
-    ref = await coding.run(project.clip_ref, clip_name(request))
-    saved = await coding.run(coding.undo, ref, revision, redo, key)
+    tool = tool_of(request)
+    ref = await coding.run(tool.project.clip_ref, clip_name(request))
+    # a consensus session's undo is recorded, like its takes, as made by its person
+    who = tool.consensus.by if tool.consensus and tool.consensus.a else None
+    saved = await coding.run(coding.undo, ref, revision, redo, key, who or None)
     return JSONResponse({**saved.body, "revision": saved.revision})
 
 

@@ -1,11 +1,11 @@
 """Undo and redo of one coder's changes on one clip, from the store's history.
 
 The coding page's undo is the store's: it reverts the coder's latest change on the clip that is
-not undone yet (an add, edit or delete, or a redo), and redo reverts the latest of those undos,
-as long as the coder has made no new change on the clip since. Both are batches of the history
-(kinds 'undo' and 'redo'), so the undo stack is whatever the store holds: it survives a reload of
-the page, a restart of the server and another browser, and nothing is ever lost (an undo can
-itself be redone, a redo undone).
+not undone yet (an add, edit or delete, a consensus take, or a redo), and redo reverts the
+latest of those undos, as long as the coder has made no new change on the clip since. Both are
+batches of the history (kinds 'undo' and 'redo'), so the undo stack is whatever the store holds:
+it survives a reload of the page, a restart of the server and another browser, and nothing is
+ever lost (an undo can itself be redone, a redo undone).
 
 One key press of the coder can make several changes (ending one state of an exclusive tier and
 starting the next). The page gives the changes of one key press change keys with one prefix,
@@ -23,9 +23,10 @@ from annotate.coding.history import UndoResult, revert_batch
 from annotate.coding.store import AnnotationStore
 from annotate.errors import StoreError
 
-PAGE_KINDS = ("add", "edit", "delete")
-"""The changes the page's undo reverts (imports, CARE-Index scores and roles are left to
-`annotate annotations undo`)."""
+PAGE_KINDS = ("add", "edit", "delete", "consensus")
+"""The changes the page's undo reverts: the coder's edits, and a consensus view's takes (each
+one transaction, annotate.coding.consensus_store: one take is one undo step). Imports, the
+coder's own CARE-Index scores and roles are left to `annotate annotations undo`."""
 
 # The batches that changed a row of (clip, coder): two lookups in the store's owner indexes.
 _OWNED = """

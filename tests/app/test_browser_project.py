@@ -141,6 +141,17 @@ def test_blinded_the_page_shows_aliases_only_until_done(browser: Any, tmp_path: 
         page.click("[data-tab='annotation']")
         page.keyboard.press("k")
         saved_item(page, "kisses")
+        # the table, the consensus tab, the keys and the help: still no name, no phase
+        page.keyboard.press("Shift+E")
+        page.wait_for_selector('#annotation-table tr[data-tier="mother"]')
+        page.click("[data-tab='consensus']")
+        page.wait_for_selector("#pane-consensus:not([hidden]) .consensus-pair")
+        page.click("#keys-open")
+        page.keyboard.press("Escape")
+        page.keyboard.press("?")
+        page.wait_for_selector("#help-dialog:not([hidden])")
+        page.keyboard.press("?")
+        page.click("[data-tab='annotation']")
         for word in SECRET_WORDS:
             assert word not in page.content() and word not in page.title()
         nothing_told(answers)

@@ -12,6 +12,7 @@ import typer
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from annotate.app.consensus import consensus_setup
 from annotate.app.server import create_app, open_tool
 from annotate.app.tool import Tool
 from annotate.coding.clips import ClipRef
@@ -235,6 +236,71 @@ def test_a_blinded_coder_never_reads_the_name_or_the_phase(blind: Tool, study: P
         assert view["a"] == "pi" and view["annotations"]["a"] == []  # the phase is not shown
     finally:
         consensus.coding.close()
+    assert call.leaks(SECRETS) == []
+
+
+def test_a_blinded_consensus_session_never_names_the_clip_or_the_phase(study: Path) -> None:
+    """The consensus view's takes, their undo and redo, the keys saved, an import and the
+    sound: every answer of a blinded consensus session, searched for the name and the phase."""
+    ref = ClipRef.from_video(study / PRE_CLIP)
+    _phase(study, PRE_CLIP, "pre", coder="bo")
+    scheme = find_scheme("care_clip")
+    with AnnotationStore(study / "annotate.sqlite") as store:
+        store.add(Annotation("", "pi", "infant_gaze", "at_mother", 1.0, 3.0), scheme, clip=ref)
+        store.add(Annotation("", "bo", "infant_gaze", "away", 1.0, 3.0), scheme, clip=ref)
+        store.add(Annotation("", "pi", "mother", "kisses", 2.0, 2.0), scheme, clip=ref)
+    tool = open_tool(study, coder="consensus", blind=True)
+    tool.consensus = consensus_setup("pi,bo", "eva")
+    try:
+        call = Recorder(_client(tool))
+        pre = {"clip": tool.blinding.keys(tool.project.clips)[PRE_CLIP]}
+        pair = {"a": "pi", "b": "bo"}
+        view = call("GET", "/api/consensus", params={**pre, **pair}).json()
+        assert view["recording"] and len(view["disagreements"]) == 2
+        revision = call("GET", "/api/clip/annotations", params=pre).json()["revision"]
+        took = call(
+            "POST",
+            "/api/consensus/take",
+            params=pre,
+            json={
+                "revision": revision,
+                **pair,
+                "key": view["disagreements"][0]["key"],
+                "take": "b",
+            },
+        )
+        assert took.status_code == 200, took.text
+        revision = took.json()["revision"]
+        agreed = call(
+            "POST", "/api/consensus/agreed", params=pre, json={"revision": revision, **pair}
+        )
+        revision = agreed.json()["revision"]
+        care = call(
+            "PUT",
+            "/api/consensus/care/facial_expression",
+            params=pre,
+            json={"revision": revision, **pair, "take": "a"},
+        )
+        assert care.status_code == 422  # pi has not scored it: refused, and said so
+        undone = call("POST", "/api/clip/undo", params=pre, json={"revision": revision})
+        assert undone.status_code == 200, undone.text
+        assert undone.json()["done"].startswith("undo: consensus")
+        redone = call(
+            "POST", "/api/clip/redo", params=pre, json={"revision": undone.json()["revision"]}
+        )
+        assert redone.status_code == 200, redone.text
+        keys = {"codes": {"mother/kisses": "x"}, "controls": {"consensus-next": "Shift+X"}}
+        assert call("PUT", "/api/keys", json=keys).status_code == 200
+        table = b"tier,code,start,end\nmother,kisses,4.0,4.0\n"
+        imported = call(
+            "POST", "/api/clip/import", params={**pre, "name": "mine.csv"}, content=table
+        )
+        assert imported.status_code in (200, 201), imported.text
+        assert call("GET", "/api/clip/sound", params=pre).status_code == 200
+        call("GET", "/api/consensus", params={**pre, **pair})
+        call("GET", "/api/clip/annotations", params=pre)
+    finally:
+        tool.coding.close()
     assert call.leaks(SECRETS) == []
 
 

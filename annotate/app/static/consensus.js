@@ -17,7 +17,8 @@
 
 import { clipQuery, get, request } from "./api.js";
 import { changeKey } from "./annotations.js";
-import { el, formatTime, isTyping } from "./format.js";
+import { el, formatTime } from "./format.js";
+import { showChords } from "./keymap.js";
 
 const LABEL_W = 170; // as the timeline's
 const ROW_H = 14;
@@ -35,9 +36,6 @@ export class ConsensusView {
     this.opened = false;
     this.busy = false;
     this.marks = [];
-    this.codeKeys = new Set(
-      ui.session.scheme.tiers.flatMap((t) => t.codes.map((c) => c.key).filter(Boolean)),
-    );
   }
 
   mount() {
@@ -54,10 +52,23 @@ export class ConsensusView {
     const box = document.getElementById("timeline-box");
     box.insertBefore(this.lanes, document.getElementById("timeline-scroll"));
     this.canvas.addEventListener("click", (event) => this.click(event));
-    window.addEventListener("keydown", (event) => this.key(event), true);
     window.addEventListener("resize", () => this.draw());
     this.ui.player.onTick((t) => this.drawAt(t));
-    this.ui.annotations.addEventListener("change", () => this.draw());
+    this.ui.annotations.addEventListener("change", () => {
+      this.draw();
+      this.follow();
+    });
+  }
+
+  // The consensus coder's own edits (keys, table, mouse, undo): once saved, what the consensus
+  // says at each disagreement is read again (a take reloads by itself).
+  follow() {
+    if (!this.data?.a || !this.data.recording || this.busy) return;
+    clearTimeout(this.following);
+    this.following = setTimeout(() => {
+      if (!this.busy && !this.ui.annotations.queue.length) this.load();
+      else this.follow();
+    }, 300);
   }
 
   // The tab as the page's own tabs switch: this one active, its pane shown, the lanes opened.
@@ -130,7 +141,11 @@ export class ConsensusView {
       el(
         "p",
         { class: "hint", id: "consensus-how" },
-        `${how} n / Shift+N: next / previous disagreement. Points match within ${data.tolerance_s} s; frames of ${(data.step_s * 1000).toFixed(1)} ms.`,
+        `${how} `,
+        el("span", { dataset: { chord: "consensus-next" } }, "n"),
+        " / ",
+        el("span", { dataset: { chord: "consensus-previous" } }, "Shift+N"),
+        `: next / previous disagreement. Points match within ${data.tolerance_s} s; frames of ${(data.step_s * 1000).toFixed(1)} ms.`,
       ),
       data.recording
         ? el(
@@ -154,6 +169,7 @@ export class ConsensusView {
       el("h3", {}, "CARE-Index"),
       this.careTable(),
     );
+    if (this.ui.keymap) showChords(this.ui.keymap, this.root); // the coder's keys for n / N
   }
 
   figures() {
@@ -348,14 +364,9 @@ export class ConsensusView {
     this.select(index);
   }
 
-  key(event) {
-    if (!this.data?.a || isTyping(event.target)) return;
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key !== "n" && event.key !== "N") return;
-    if (this.codeKeys.has(event.key)) return; // the scheme's code key wins
-    event.preventDefault();
-    event.stopPropagation();
-    this.step(event.key === "N" ? -1 : 1);
+  // n / Shift+N (the page's keys, keys.js: a code's key wins, and the coder may move them).
+  stepKey(direction) {
+    if (this.data?.a) this.step(direction);
   }
 
   // The consensus coder's annotation at a disagreement selected in the page's editor.

@@ -57,6 +57,9 @@ export const BINDINGS = [
   ["undo", "undo", "undo (this coder's changes on the clip, kept over a reload)", "Ctrl+z"],
   ["redo", "redo", "redo", "Ctrl+Shift+z"],
   ["redo-y", "redo", "redo", "Ctrl+y"],
+  ["table", "table", "the annotation table (Table tab), keyboard in it", "E"],
+  ["consensus-next", "consensusNext", "consensus view: next disagreement", "n"],
+  ["consensus-previous", "consensusPrevious", "consensus view: previous disagreement", "N"],
   ["help", "help", "keys and codes (this help)", "?"],
 ].map(([id, action, label, chord, fields = {}]) => ({ id, action, label, chord, fields }));
 
@@ -271,9 +274,7 @@ export class Keymap extends EventTarget {
       el("h3", {}, "Codes"),
       el("table", {}, codeRows),
       el("h3", {}, "Tool keys"),
-      el("table", {}, toolRows, fixed, [
-        el("tr", {}, el("td", { class: "key" }, "Escape"), el("td", {}, HELP.escape)),
-      ]),
+      el("table", {}, toolRows, fixed),
       el("p", { class: "dim" }, "Change any key: the keys button (⌨) in the header."),
     );
   }
@@ -409,11 +410,29 @@ export function wireKeymap({ keymap, keyboard, onCode, codeBar, help, dialog, op
     codeBar.replaceChildren(...keyboard.codeBar(onCode));
     help.replaceChildren(keymap.help(), ...more.map((part) => part()));
   };
-  keymap.addEventListener("change", show);
+  keymap.addEventListener("change", () => {
+    show();
+    showChords(keymap);
+  });
+  showChords(keymap);
   opener.addEventListener("click", () => {
     opener.blur();
     keys.toggle();
   });
   show();
   return keys;
+}
+
+// The keys where the page names them: a control's tooltip (data-binding: the ids of the actions
+// it does, its text without the key in data-tip) and a label's key (data-chord: one id), as the
+// coder's keys are now.
+export function showChords(keymap, root = document) {
+  const byId = new Map(BINDINGS.map((b) => [b.id, b]));
+  const shown = (id) => (byId.has(id) ? shownChord(keymap.chord(byId.get(id))) : "");
+  for (const node of root.querySelectorAll("[data-binding]")) {
+    if (node.dataset.tip === undefined) node.dataset.tip = node.title.replace(/\s*\([^()]*\)$/, "");
+    const chords = node.dataset.binding.split(" ").map(shown).filter(Boolean);
+    node.title = `${node.dataset.tip} (${chords.join(" / ")})`;
+  }
+  for (const node of root.querySelectorAll("[data-chord]")) node.textContent = shown(node.dataset.chord);
 }

@@ -57,6 +57,9 @@ export const CONTROLS = [
       ((e.key.toLowerCase() === "z" && e.shiftKey) || e.key.toLowerCase() === "y"),
     "redo",
   ],
+  ["Shift+E", (e) => e.key === "E" && !e.ctrlKey && !e.metaKey && !e.altKey, "table"],
+  ["n", (e) => e.key === "n" && !e.ctrlKey && !e.metaKey && !e.altKey, "consensusNext"],
+  ["Shift+N", (e) => e.key === "N" && !e.ctrlKey && !e.metaKey && !e.altKey, "consensusPrevious"],
   ["Escape", (e) => e.key === "Escape", "escape"],
   ["?", (e) => e.key === "?", "help"],
 ];
@@ -91,6 +94,9 @@ export const HELP = {
   editCode: "selected: change its code",
   undo: "undo",
   redo: "redo",
+  table: "the annotation table (Table tab), keyboard in it",
+  consensusNext: "consensus view: next disagreement",
+  consensusPrevious: "consensus view: previous disagreement",
   escape: "deselect, close help",
   help: "this help",
 };

@@ -10,7 +10,7 @@ import { wireConsensus } from "./consensus.js";
 import { el, formatTime, parseTarget } from "./format.js";
 import { Importer } from "./import.js";
 import { Keyboard } from "./keys.js";
-import { Keymap, wireKeymap } from "./keymap.js";
+import { BINDINGS, Keymap, shownChord, wireKeymap } from "./keymap.js";
 import { Overlay } from "./overlay.js";
 import { Panel } from "./panel.js";
 import { Player } from "./player.js";
@@ -109,6 +109,8 @@ async function openClip(session, name) {
   const shuttle = new Shuttle(player, (state) => {
     $("shuttle").textContent = state ? `${state < 0 ? "◀◀" : "▶▶"} ${Math.abs(state)}x` : "";
   });
+  ui.keymap = keymap;
+  keymapNow = keymap;
   const handlers = { ...keyHandlers(ui), ...shuttle.handlers() };
   const keyboard = new Keyboard(session.scheme, handlers, keymap);
   const onCode = (tier, code) => actions.codeKey(tier, code);
@@ -138,6 +140,9 @@ async function openClip(session, name) {
     showTime(player, t);
   });
   video.addEventListener("ratechange", () => showTime(player, video.currentTime));
+  // the picture's size known (or changed): the overlays drawn again to fit it
+  for (const type of ["loadedmetadata", "resize"])
+    video.addEventListener(type, () => player.refresh());
 
   const videoReady = loadVideo(ui);
   const loaded = Promise.all([annotations.load(), care.load(), keymap.load()]);
@@ -384,15 +389,19 @@ function toggleLayer(overlay, player, layer) {
   if (box) box.checked = on;
 }
 
+let keymapNow = null; // the coder's keys, once loaded (the roles button's tooltip names its key)
+const ROLES = BINDINGS.find((b) => b.id === "roles");
+
 // The clip's roles: shown in the header; Shift+R (or the button) swaps mother and infant for the
 // clip, stored as this coder's word; the overlays and lanes are loaded again, swapped.
 function showRoles(roles) {
   const button = $("roles");
   button.dataset.swapped = roles.swapped ? "1" : "0";
   button.textContent = roles.swapped ? "roles swapped" : "swap roles";
-  button.title = roles.swapped
-    ? `mother and infant swapped by ${roles.by} (${roles.at}); Shift+R: back`
-    : "swap mother and infant for this clip (Shift+R)";
+  button.dataset.tip = roles.swapped
+    ? `mother and infant swapped by ${roles.by} at ${roles.at}; again: back`
+    : "swap mother and infant for this clip";
+  button.title = `${button.dataset.tip} (${keymapNow ? shownChord(keymapNow.chord(ROLES)) : "Shift+R"})`;
 }
 
 function swapRoles(ui) {
@@ -416,9 +425,15 @@ async function reloadFeatures({ name, overlay, timeline, player }) {
 }
 
 // Undo and redo are the store's (they survive a reload); what was undone, or why not, is said.
-function undoRedo({ actions, annotations }, kind) {
+// A consensus take undone or redone may change the CARE sheet and the consensus view too.
+function undoRedo({ actions, annotations, care, consensus }, kind) {
   actions.select(null);
-  annotations[kind]((answer, error) => notify(error || answer.done, error ? "warn" : "info"));
+  annotations[kind]((answer, error) => {
+    notify(error || answer.done, error ? "warn" : "info");
+    if (error || !consensus?.data?.a) return;
+    care.load().catch(() => {});
+    consensus.load().catch(() => {});
+  });
 }
 
 // A coder imported for in the page: offered as the second coder to show.
@@ -496,6 +511,9 @@ function keyHandlers(ui) {
     help: () => {
       $("help-dialog").hidden = !$("help-dialog").hidden;
     },
+    table: () => ui.table.focus(),
+    consensusNext: () => ui.consensus?.stepKey(1),
+    consensusPrevious: () => ui.consensus?.stepKey(-1),
   };
 }
 

@@ -62,7 +62,9 @@ export class Overlay {
   draw(t) {
     const ratio = this.fit();
     const k = this.features ? bisectRight(this.features.t, t) : -1;
-    const key = `${k}`;
+    // the picture's size too: features drawn before the video's own size was known (the whole
+    // element taken for the picture) are drawn again once it is
+    const key = `${k} ${this.video.videoWidth}x${this.video.videoHeight}`;
     if (key === this.drawnAt) return;
     this.drawnAt = key;
     const ctx = this.canvas.getContext("2d");

@@ -43,6 +43,10 @@ function row(clip) {
 // The clips, at once by name (or alias) from the session, then with their statuses.
 export function showProject(session) {
   $("chooser").hidden = false;
+  // no clip open: its video, lanes, panel and the header's clip buttons stay out of the way
+  document.querySelector("main").hidden = true;
+  for (const id of ["to-clips", "roles", "keys-open"]) $(id).hidden = true;
+  document.querySelector('header [data-action="help"]').hidden = true;
   $("project-blind").hidden = !session.blind;
   const list = $("chooser-list");
   list.replaceChildren(

@@ -11,7 +11,7 @@
 // selection; a second coder's annotations (chosen under the timeline) are listed read-only.
 
 import { ATTRIBUTES_TIER } from "./attributes.js";
-import { el, formatTime, isTyping } from "./format.js";
+import { el, formatTime } from "./format.js";
 import { CellEdits, NOTE_MAX } from "./table_edits.js";
 
 const COLUMNS = [
@@ -59,7 +59,6 @@ export class AnnotationTable {
         this.followTime(player.video.currentTime);
       }).observe(pane, { attributes: true, attributeFilter: ["hidden"] });
     player.onTick((t) => this.followTime(t));
-    document.addEventListener("keydown", (event) => this.globalKey(event));
   }
 
   build() {
@@ -86,7 +85,8 @@ export class AnnotationTable {
       el(
         "div",
         { class: "hint" },
-        "Shift+E: here · arrows move · Enter edits / sorts / filters · Esc cancels or leaves · ",
+        el("span", { dataset: { chord: "table" } }, "Shift+E"),
+        ": here · arrows move · Enter edits / sorts / filters · Esc cancels or leaves · ",
         "times as frames (120) or m:ss.fff · ",
         this.count,
       ),
@@ -99,15 +99,8 @@ export class AnnotationTable {
     return !this.root.closest(".pane")?.hidden;
   }
 
-  // Shift+E (when no code has the key): the table's tab, and the keyboard in the table.
-  globalKey(event) {
-    if (event.key !== "E" || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (isTyping(event.target) || this.grid.contains(event.target)) return;
-    if (this.actions.scheme.tiers.some((t) => t.codes.some((c) => c.key === "E"))) return;
-    event.preventDefault();
-    this.focus();
-  }
-
+  // The table's tab, and the keyboard in the table (the page's key Shift+E, keys.js: a code's
+  // key wins, and the coder may move it).
   focus() {
     this.showTab("table");
     this.render();
@@ -594,7 +587,6 @@ export class AnnotationTable {
 // The table's and the timeline mouse's keys, for the help (?).
 export function tableHelp() {
   const rows = [
-    ["Shift+E", "the annotation table (Table tab), keyboard in it"],
     ["arrows, PageUp / PageDown", "table: move between cells (a row reached is selected)"],
     ["Enter", "table: edit the cell / save it; on the header: sort; on the filter row: filter"],
     ["Escape", "table: cancel the edit; again: back to coding"],
