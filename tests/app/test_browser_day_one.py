@@ -14,7 +14,7 @@ import pandas as pd
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from annotate.coding.store import AnnotationStore
-from annotate.video import probe
+from annotate.media.video import probe
 from tests.app.browser import frame_times, open_page, saved_item, stored
 from tests.app.builders import SAMPLES, Server, project_with, quick_h264, synthetic_features
 
