@@ -7,8 +7,6 @@ design.md and pyproject.toml's import contracts):
 - `columns`: the column names of every table the project writes.
 - `budgets`: how big a file, a table or a video may be.
 - `config`: configs/features.yaml into frozen settings.
-- `mechanisms`: the mechanisms of change (M1-M15) from configs/mechanisms.yaml.
-- `manifest_rows`: a study manifest's rows and the one row type (batch and analyses).
 - `models`: the face landmarker model: located, fetched once, verified.
 - `install_lock`: whether the running packages match requirements.txt's lock.
 - `progress`: terminal progress bars for the CLI.
@@ -25,6 +23,8 @@ design.md and pyproject.toml's import contracts):
 - `coding/`: schemes, the annotation store, the CARE-Index, reliability.
 - `interchange/`: ELAN, BORIS, Datavyu, VCode, RTTM and table files to and from coding records.
 - `samples/`: the sample clip generator.
+- `study/`: a study manifest's rows and the one row type (batch and analyses); the mechanisms
+  of change (M1-M15).
 - `analysis/`: alignment with mechanism events, interaction analyses, tables and exports.
 - `app/`: the coders' web tool.
 - `commands/`: the CLI's command groups.

@@ -312,7 +312,7 @@ def exported_timeline(clip: Path, out: Path) -> pd.DataFrame:
     from annotate.analysis.sources import SourceOptions
     from annotate.app.features import features_folder
     from annotate.app.project import CACHE_FOLDER
-    from annotate.mechanisms import load_mechanisms
+    from annotate.study.mechanisms import load_mechanisms
 
     folder = features_folder(clip.parent / CACHE_FOLDER, probe(clip).sha256)
     options = SourceOptions(db=clip.parent / "annotate.sqlite", features=folder)
