@@ -7,24 +7,24 @@ design.md and pyproject.toml's import contracts):
 - `columns`: the column names of every table the project writes.
 - `budgets`: how big a file, a table or a video may be.
 - `config`: configs/features.yaml into frozen settings.
-- `mechanisms`: the mechanisms of change (M1-M15) from configs/mechanisms.yaml.
-- `manifest_rows`: a study manifest's rows and the one row type (batch and analyses).
 - `models`: the face landmarker model: located, fetched once, verified.
 - `install_lock`: whether the running packages match requirements.txt's lock.
-- `video`: clips probed and their frames streamed at a sampling rate.
-- `video_writer`: H.264 MP4 that browsers play.
 - `progress`: terminal progress bars for the CLI.
 - `workers`: the one local process pool; its workers end with their parent (even kill -9).
 - `cli`: the `annotate` command line (a thin Typer layer); `__main__`: `python -m annotate`.
 - `extract/`: the extract flow, one clip start to finish (probe, features, sound, summary,
   every output file, plots, overlay).
 - `io/`: files written atomically, the one YAML loader, reading within budgets.
+- `media/`: video in and out (clips probed once, frames streamed, H.264 written); OpenCV's and
+  PyAV's errors translated there.
 - `timeline/`: pure time logic (intervals, episodes from flags, time-base maps).
 - `faces/`: the landmarker adapter, geometry, tracking, roles, dyad features.
 - `sound/`: the vocal channel (voice activity, who vocalises, turns).
 - `coding/`: schemes, the annotation store, the CARE-Index, reliability.
 - `interchange/`: ELAN, BORIS, Datavyu, VCode, RTTM and table files to and from coding records.
 - `samples/`: the sample clip generator.
+- `study/`: a study manifest's rows and the one row type (batch and analyses); the mechanisms
+  of change (M1-M15).
 - `analysis/`: alignment with mechanism events, interaction analyses, tables and exports.
 - `app/`: the coders' web tool.
 - `commands/`: the CLI's command groups.

@@ -18,7 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from annotate.video import ProgressHook
+from annotate.media.video import ProgressHook
 
 
 def _quiet_hook(done: int, total: int) -> None:

@@ -52,8 +52,8 @@ def pipeline(clip: str, workers: int, second_look: bool = True) -> dict[str, Any
 
     from annotate.config import load_feature_config
     from annotate.extract.chunks import MediapipeFactory, extract_clip_parallel
+    from annotate.media.video import probe
     from annotate.models import resolve_face_model
-    from annotate.video import probe
 
     config = load_feature_config()
     config = replace(config, search=replace(config.search, second_look=second_look))
@@ -76,8 +76,8 @@ def plain_loop(clip: str) -> dict[str, Any]:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
+    from annotate.media.video import FrameSampler
     from annotate.models import resolve_face_model
-    from annotate.video import FrameSampler
 
     options = vision.FaceLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(resolve_face_model())),

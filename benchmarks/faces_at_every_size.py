@@ -20,10 +20,10 @@ from annotate.config import FeatureConfig, load_feature_config
 from annotate.extract.features import LandmarkerFactory, extract_clip, mediapipe_factory
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
+from annotate.media.video import probe
 from annotate.models import resolve_face_model
 from annotate.samples.presets import FACE_SIZES_PX, faces_at_every_size
 from annotate.samples.script import Script
-from annotate.video import probe
 
 
 def whole_frame_only(model: Path) -> LandmarkerFactory:

@@ -17,8 +17,8 @@ from pathlib import Path
 from annotate.config import load_feature_config
 from annotate.extract.features import extract_clip, mediapipe_factory
 from annotate.faces.landmarker import Device, FaceLandmarker
+from annotate.media.video import iter_frames, probe
 from annotate.models import resolve_face_model
-from annotate.video import iter_frames, probe
 
 
 def landmarker_ms(clip: Path, device: Device, seconds: float) -> tuple[float, float, str]:

@@ -41,9 +41,9 @@ from annotate.faces.landmarker import FaceLandmarker
 from annotate.faces.observation import FaceObservation
 from annotate.faces.second_look import MeshSecondLook
 from annotate.faces.tracking import FaceTracker, real_tracks
+from annotate.media.video import probe
 from annotate.models import FACE_MESH, FULL_RANGE_DETECTOR, resolve_face_model, resolve_wheel_model
 from annotate.samples.yaw_sweep import HEIGHT, WIDTH, yaw_sweep
-from annotate.video import probe
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 REAL_CLIPS = {

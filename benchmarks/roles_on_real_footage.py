@@ -18,8 +18,8 @@ from pathlib import Path
 from annotate import columns as C
 from annotate.config import load_feature_config
 from annotate.extract.features import extract_clip, mediapipe_factory
+from annotate.media.video import probe
 from annotate.models import resolve_face_model
-from annotate.video import probe
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO.parent / "shared" / "fixtures"

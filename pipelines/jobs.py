@@ -39,7 +39,7 @@ from annotate.faces.group_roles import assign_group_roles, group_tracks
 from annotate.faces.landmarker import Device
 from annotate.faces.roles import RoleAssignment
 from annotate.faces.tracking import Track
-from annotate.video import ClipInfo
+from annotate.media.video import ClipInfo
 from pipelines.cache import chunk_file, load_chunk, save_chunk
 from pipelines.manifest import SESSION, ManifestEntry
 

@@ -1,6 +1,6 @@
 """What a batch runs: a manifest (CSV or YAML) of clips with their metadata, or a folder of videos.
 
-A manifest lists one clip per row; its columns are those of annotate.manifest_rows (path, id,
+A manifest lists one clip per row; its columns are those of annotate.study.manifest_rows (path, id,
 kind, dyad, phase, programme, session, fps, max_faces; anything else is carried through to
 clips.csv as it is), read into its one row type, `ManifestRow` (here also called
 `ManifestEntry`). The batch adds its own rules: a row without a kind takes the batch's; an id
@@ -22,7 +22,7 @@ from pathlib import Path
 from annotate.config import FeatureConfig
 from annotate.errors import ConfigError
 from annotate.extract.job import VIDEO_SUFFIXES
-from annotate.manifest_rows import (
+from annotate.study.manifest_rows import (
     CLIP,
     KINDS,
     SESSION,
@@ -46,7 +46,7 @@ __all__ = [
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 ManifestEntry = ManifestRow
-"""One clip of a batch: the library's one manifest row type (annotate.manifest_rows)."""
+"""One clip of a batch: the library's one manifest row type (annotate.study.manifest_rows)."""
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ from annotate.extract.features import LandmarkerFactory
 from annotate.extract.folder import SUMMARY_JSON
 from annotate.extract.summary import ClipSummary
 from annotate.io.file_hash import HashCache
+from annotate.media.video import ClipInfo, probe
 from annotate.models import FACE_MODEL_SHA256, extraction_models, resolve_face_model
-from annotate.video import ClipInfo, probe
 from pipelines.cache import (
     CLIPS_DIR,
     WORK_DIR,

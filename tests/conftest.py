@@ -12,8 +12,8 @@ import pytest
 from annotate.config import FeatureConfig, load_feature_config
 from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
 from annotate.io.file_hash import HASH_CACHE_ENV
+from annotate.media.video import probe
 from annotate.models import resolve_face_model
-from annotate.video import probe
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_clips"

@@ -11,7 +11,7 @@ from annotate.faces.finder import ExpectedFace
 from annotate.faces.geometry import rotation_from_pose
 from annotate.faces.landmarker import RawFace
 from annotate.faces.observation import FaceObservation
-from annotate.video_writer import H264Writer
+from annotate.media.video_writer import H264Writer
 
 
 def observation(

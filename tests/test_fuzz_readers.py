@@ -30,8 +30,8 @@ from annotate.config import config_dir, load_feature_config
 from annotate.errors import AnnotateError
 from annotate.interchange.convert import read_any, write_any
 from annotate.interchange.store_files import import_file
-from annotate.manifest_rows import read_manifest_rows
-from annotate.mechanisms import load_mechanisms
+from annotate.study.manifest_rows import read_manifest_rows
+from annotate.study.mechanisms import load_mechanisms
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO.parent / "shared" / "fixtures"

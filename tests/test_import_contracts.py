@@ -72,3 +72,10 @@ def test_a_new_cycle_breaks_the_check(copy_of_the_code: Path) -> None:
     result = _lint(copy_of_the_code)
     assert result.returncode != 0
     assert "No cycles are allowed in annotate.coding" in result.stdout
+
+
+def test_media_importing_the_face_side_breaks_the_check(copy_of_the_code: Path) -> None:
+    _append(copy_of_the_code / "annotate" / "media" / "video.py", "import annotate.faces.roles")
+    result = _lint(copy_of_the_code)
+    assert result.returncode != 0
+    assert "annotate.media is not allowed to import annotate.faces" in result.stdout

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from annotate.errors import ConfigError
+from annotate.media.video import probe
 from annotate.samples.presets import PRESETS, SAMPLE_CLIPS, dyad_play
 from annotate.samples.script import load_script, script_from_dict
 from annotate.samples.sound_track import add_sound, mux_sound
 from annotate.sound.reader import sound_blocks, sound_track
 from annotate.sound.synthesis import RATE
-from annotate.video import probe
 from tests.conftest import REPO, SAMPLES
 
 

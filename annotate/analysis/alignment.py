@@ -35,7 +35,7 @@ from annotate.analysis.measures import (
 )
 from annotate.coding.records import Annotation
 from annotate.errors import AlignmentError
-from annotate.mechanisms import MechanismCatalogue, mechanism_number
+from annotate.study.mechanisms import MechanismCatalogue, mechanism_number
 from annotate.timeline.intervals import Interval, gaps
 
 OUTSIDE = "outside"

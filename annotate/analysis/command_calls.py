@@ -31,8 +31,8 @@ from annotate.errors import AlignmentError, AnnotateError, OutputError
 from annotate.interchange.eaf import eaf_from_data
 from annotate.interchange.eaf_xml import eaf_to_bytes
 from annotate.io.atomic import check_writable, write_outputs
-from annotate.manifest_rows import ManifestRow
-from annotate.mechanisms import MechanismCatalogue
+from annotate.study.manifest_rows import ManifestRow
+from annotate.study.mechanisms import MechanismCatalogue
 from annotate.timeline.timebase import TimeMap, parse_seconds
 
 TIMELINE_FORMATS = {

@@ -30,7 +30,7 @@ from annotate.analysis.csv_reading import reading_csv
 from annotate.coding.records import Annotation
 from annotate.coding.schemes import ATTRIBUTES_TIER
 from annotate.errors import AlignmentError, AnnotateError, InterchangeError
-from annotate.mechanisms import MechanismCatalogue
+from annotate.study.mechanisms import MechanismCatalogue
 from annotate.timeline.intervals import Event, Interval
 from annotate.timeline.timebase import SyncPoint, SyncResidual, TimeMap, parse_seconds
 

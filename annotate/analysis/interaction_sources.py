@@ -42,7 +42,7 @@ from annotate.coding.store import AnnotationStore
 from annotate.errors import AnnotateError, ConfigError, InterchangeError, StoreError
 from annotate.extract.folder import EPISODES_CSV
 from annotate.interchange.convert import INPUT_FORMATS, file_format, parts, read_any, select_part
-from annotate.manifest_rows import ManifestRow
+from annotate.study.manifest_rows import ManifestRow
 from annotate.timeline.episodes import Episode
 
 AUTO = "auto"

@@ -36,8 +36,8 @@ from annotate.analysis.signatures import (
     video_signatures,
 )
 from annotate.errors import AlignmentError
+from annotate.media.video import ClipInfo, probe
 from annotate.timeline.timebase import TimeMap
-from annotate.video import ClipInfo, probe
 
 EXCLUSION_S = 2.0
 AGREEMENT_S = 0.25

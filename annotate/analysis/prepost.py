@@ -48,8 +48,10 @@ from annotate.errors import ConfigError, InterchangeError
 from annotate.extract.folder import PROVENANCE_JSON, SUMMARY_JSON
 from annotate.extract.summary import ClipSummary
 from annotate.io.file_hash import file_sha256
-from annotate.manifest_rows import PHASES as PHASES  # the batch's pre/post table takes them here
-from annotate.manifest_rows import ManifestRow
+from annotate.study.manifest_rows import (
+    PHASES as PHASES,  # the batch's pre/post table takes them here
+)
+from annotate.study.manifest_rows import ManifestRow
 
 
 @dataclass(frozen=True)

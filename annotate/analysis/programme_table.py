@@ -28,7 +28,7 @@ from pathlib import Path
 from annotate import budgets
 from annotate.analysis.csv_reading import reading_csv
 from annotate.errors import AnnotateError, InterchangeError
-from annotate.mechanisms import Mechanism, MechanismCatalogue, load_mechanisms
+from annotate.study.mechanisms import Mechanism, MechanismCatalogue, load_mechanisms
 from annotate.timeline.timebase import parse_seconds
 
 KEY_COLUMNS = ("programme", "session", "mechanism")

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from scipy.signal import fftconvolve
 
 from annotate.errors import VideoError
-from annotate.video import ClipInfo, iter_frames
+from annotate.media.video import ClipInfo, iter_frames
 
 ProgressHook = Callable[[int, int], None]
 FRAME_SIZE = (32, 18)

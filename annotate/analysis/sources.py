@@ -28,10 +28,10 @@ from annotate.coding.records import Annotation
 from annotate.coding.schemes import ATTRIBUTES_TIER, Scheme
 from annotate.coding.store import AnnotationStore, StoredAnnotation
 from annotate.errors import AlignmentError, InterchangeError
-from annotate.mechanisms import MechanismCatalogue
+from annotate.media.video import probe
+from annotate.study.mechanisms import MechanismCatalogue
 from annotate.timeline.intervals import Interval
 from annotate.timeline.timebase import TimeMap
-from annotate.video import probe
 
 PROGRAMME_ATTRIBUTE, SESSION_ATTRIBUTE = "programme", "session_number"
 

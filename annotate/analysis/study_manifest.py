@@ -2,8 +2,9 @@
 phase, programme and session.
 
 The same columns and the same row type as the batch manifest of `pipelines`
-(annotate.manifest_rows: path, id, kind, dyad, phase, programme, session, fps, max_faces; other
-columns are kept as they are), read here so that the library does not depend on the pipelines:
+(annotate.study.manifest_rows: path, id, kind, dyad, phase, programme, session, fps,
+max_faces; other columns are kept as they are), read here so that the library does not depend on
+the pipelines:
 
     path,dyad,phase,programme
     clips/d01_pre.mp4,d01,pre,A1
@@ -21,7 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.errors import ConfigError
-from annotate.manifest_rows import SESSION, ManifestRow, manifest_row, read_manifest_rows, safe_id
+from annotate.study.manifest_rows import (
+    SESSION,
+    ManifestRow,
+    manifest_row,
+    read_manifest_rows,
+    safe_id,
+)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from annotate.analysis.timeline_export import (
 from annotate.coding.records import Annotation, CodingData, MediaRef
 from annotate.coding.schemes import POINT, STATE, Code, Scheme, Tier
 from annotate.interchange.store_files import merge_schemes
-from annotate.mechanisms import MechanismCatalogue
+from annotate.study.mechanisms import MechanismCatalogue
 
 TIMELINE_SCHEME, TIMELINE_VERSION = "timeline", "1"
 TOOL = "annotate"

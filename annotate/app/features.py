@@ -26,8 +26,8 @@ from annotate.coding.clip_roles import swapped_kind, swapped_role
 from annotate.config import load_feature_config
 from annotate.extract.folder import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
 from annotate.extract.job import extract_to_folder
+from annotate.media.video import ClipInfo, ProgressHook
 from annotate.timeline.intervals import Interval, gaps
-from annotate.video import ClipInfo, ProgressHook
 
 FEATURES_FOLDER = "features"
 ROLE_COLUMNS = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from annotate.errors import AnnotateError
-from annotate.video import ProgressHook
+from annotate.media.video import ProgressHook
 
 JobWork = Callable[[ProgressHook], object]
 State = Literal["queued", "running", "done", "failed"]

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from annotate.coding.clips import DB_NAME, ClipRef
 from annotate.errors import AnnotateError
 from annotate.extract.job import VIDEO_SUFFIXES
-from annotate.video import ClipInfo, probe
+from annotate.media.video import ClipInfo, probe
 
 CACHE_FOLDER = ".annotate"
 MAX_CLIPS = 10_000

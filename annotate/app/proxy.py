@@ -18,7 +18,7 @@ import numpy as np
 
 from annotate.errors import VideoError
 from annotate.io.atomic import staged_file
-from annotate.video import ProgressHook
+from annotate.media.video import ProgressHook
 
 MAX_WIDTH = 1280
 _ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}

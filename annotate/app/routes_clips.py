@@ -34,7 +34,7 @@ from annotate.app.features import swap_roles
 from annotate.app.project import NotInProjectError
 from annotate.app.tool import Tool
 from annotate.coding.schemes import Scheme
-from annotate.video import ClipInfo
+from annotate.media.video import ClipInfo
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Participant video and data are never kept in a cache (and, the guard's

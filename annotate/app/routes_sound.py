@@ -22,7 +22,7 @@ from annotate.app.features import has_features
 from annotate.app.routes_clips import NO_STORE, clip_info, tool_of
 from annotate.app.sound_lanes import sound_document
 from annotate.app.tool import Tool
-from annotate.video import ClipInfo
+from annotate.media.video import ClipInfo
 
 _KEPT = 8
 _documents: OrderedDict[tuple[str, bool], dict[str, Any]] = OrderedDict()

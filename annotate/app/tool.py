@@ -26,7 +26,7 @@ from annotate.app.jobs import Jobs, JobState
 from annotate.app.project import Project
 from annotate.app.proxy import make_proxy
 from annotate.errors import AnnotateError
-from annotate.video import ClipInfo
+from annotate.media.video import ClipInfo
 
 
 @dataclass

@@ -39,7 +39,7 @@ class ClipRef:
         Raises:
             VideoError: the file is missing or not a readable video.
         """
-        from annotate.video import probe  # OpenCV only when a real video is asked for
+        from annotate.media.video import probe  # OpenCV only when a real video is asked for
 
         info = probe(Path(path))
         return cls(

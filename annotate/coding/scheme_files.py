@@ -36,7 +36,7 @@ from annotate.coding.schemes import (
 from annotate.config import config_dir
 from annotate.errors import SchemeError
 from annotate.io.yaml_files import LineDict, LineList, load_yaml_lines
-from annotate.mechanisms import WHERE, Mechanism, load_mechanisms
+from annotate.study.mechanisms import WHERE, Mechanism, load_mechanisms
 
 _SCHEME_KEYS = {"scheme", "version", "description", "tiers", "attributes", "mechanisms"}
 _TIER_KEYS = {"name", "role", "exclusive", "codes", "description", "parent", "from_mechanisms"}

@@ -50,8 +50,8 @@ from annotate.commands.analysis_options import (
 from annotate.commands.command_errors import CommandGroup
 from annotate.errors import AlignmentError
 from annotate.io.atomic import check_writable
-from annotate.mechanisms import load_mechanisms
 from annotate.progress import frame_bar
+from annotate.study.mechanisms import load_mechanisms
 from annotate.timeline.timebase import parse_seconds
 
 mechanisms_app = CommandGroup(

@@ -30,7 +30,7 @@ from annotate.commands.analysis_options import (
     TimeMapOption,
 )
 from annotate.commands.command_errors import CommandGroup
-from annotate.mechanisms import load_mechanisms
+from annotate.study.mechanisms import load_mechanisms
 
 export_app = CommandGroup(
     help="Tables and files for analysis: a recording's timeline, dyads before and after.",

@@ -14,8 +14,8 @@ from annotate.errors import AnnotateError, ConfigError
 from annotate.extract.folder import PROVENANCE_JSON, SUMMARY_JSON, check_output_folder
 from annotate.extract.job import SAMPLE_CLIPS_DIR, ClipResult, extract_to_folder, sample_clips
 from annotate.extract.summary import ClipSummary
+from annotate.media.video import probe
 from annotate.progress import frame_bar
-from annotate.video import probe
 
 FpsOption = Annotated[
     str | None,

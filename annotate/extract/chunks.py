@@ -30,7 +30,7 @@ from annotate.extract.features import (
 )
 from annotate.faces.landmarker import Device
 from annotate.faces.stitching import stitch_tracks
-from annotate.video import ClipInfo, ProgressHook
+from annotate.media.video import ClipInfo, ProgressHook
 from annotate.workers import MAX_TRIES, WorkerPool
 
 MIN_CHUNK_S = 20.0  # shorter chunks spend more on start-up than they save
@@ -114,7 +114,7 @@ def extract_clip_parallel(
 ) -> ClipFeatures:
     """Extract one clip's features with `workers` processes over time chunks.
 
-    `info` is the clip probed once by the caller (annotate.video.probe); the chunks' processes
+    `info` is the clip probed once by the caller (annotate.media.video.probe); the chunks' processes
     receive it and never probe again. The factory must be picklable (MediapipeFactory). With one
     chunk (a short clip, or one worker) the work runs in this process. The workers are
     annotate.workers' pool, the batch's too: they end with this process (even by kill -9), and

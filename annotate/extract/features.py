@@ -35,10 +35,10 @@ from annotate.faces.roles import (
 )
 from annotate.faces.second_look import MeshSecondLook
 from annotate.faces.tracking import FaceTracker, Track, real_tracks
+from annotate.media.video import ClipInfo, ProgressHook, iter_frames
 from annotate.models import FACE_MESH, FULL_RANGE_DETECTOR, resolve_wheel_model
 from annotate.sound.analysis import SoundResult
 from annotate.timeline.episodes import Episode
-from annotate.video import ClipInfo, ProgressHook, iter_frames
 
 
 class FaceSource(Protocol):
@@ -297,7 +297,7 @@ def extract_clip(
     """Extract the face, pose and gaze features of one clip, in this process.
 
     Args:
-        info: the clip, probed once by the caller (annotate.video.probe).
+        info: the clip, probed once by the caller (annotate.media.video.probe).
         config: feature settings (sample rate, thresholds).
         landmarker_factory: makes the face finder (one per clip).
         role_overrides: track id -> role, from `--roles`.

@@ -16,8 +16,8 @@ from annotate.extract.folder import check_output_folder
 from annotate.extract.summary import ClipSummary, DyadFigures, RoleFigures
 from annotate.faces.landmarker import Device
 from annotate.faces.roles import parse_role_overrides
+from annotate.media.video import ClipInfo, ProgressHook
 from annotate.models import FACE_MODEL_SHA256, resolve_face_model
-from annotate.video import ClipInfo, ProgressHook
 
 SAMPLE_CLIPS_DIR = Path(__file__).resolve().parents[2] / "sample_clips"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mts")
@@ -117,7 +117,7 @@ def extract_to_folder(
 ) -> ClipResult:
     """Extract one clip's features and write its outputs into `out_dir` (atomically).
 
-    `info` is the clip probed once at the top (annotate.video.probe: its container facts and
+    `info` is the clip probed once at the top (annotate.media.video.probe: its container facts and
     sha256); every layer below takes its facts from this record and none probes again.
 
     With `workers` above 1, a clip long enough (see annotate.extract.chunks) is cut into time chunks

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from annotate import columns as C
-from annotate.video import ClipInfo, ProgressHook, iter_frames
-from annotate.video_writer import H264Writer
+from annotate.media.video import ClipInfo, ProgressHook, iter_frames
+from annotate.media.video_writer import H264Writer
 
 ROLE_COLOURS = {"mother": (255, 90, 200), "infant": (80, 200, 255)}  # RGB
 OTHER_COLOUR = (230, 230, 230)

@@ -12,8 +12,8 @@ from annotate.extract.features import ClipFeatures
 from annotate.extract.plots import plot_timeline
 from annotate.faces.episodes import episode_table
 from annotate.install_lock import lock_record
+from annotate.media.video import ProgressHook
 from annotate.models import extraction_models
-from annotate.video import ProgressHook
 
 
 def provenance_document(

@@ -25,11 +25,11 @@ import numpy as np
 from annotate.errors import ConfigError
 from annotate.faces.landmarker import RawFace
 from annotate.io.atomic import staged_file
+from annotate.media.video_writer import H264Writer
 from annotate.samples.face_mesh import FaceMesh
 from annotate.samples.make import room_background
 from annotate.samples.render import calibrated, render_face
 from annotate.samples.script import FaceLook, Script, Segment
-from annotate.video_writer import H264Writer
 
 WIDTH, HEIGHT = 1280, 720
 INFANT_SCALE = 0.7  # infant face width / its mother's at the same distance

@@ -10,11 +10,11 @@ import numpy as np
 
 from annotate.faces.landmarker import RawFace
 from annotate.io.atomic import staged_file
+from annotate.media.video_writer import H264Writer
 from annotate.samples.face_mesh import FaceMesh
 from annotate.samples.render import calibrated, render_face
 from annotate.samples.script import Script
 from annotate.samples.sound_track import mux_sound, script_sound
-from annotate.video_writer import H264Writer
 
 
 def room_background(width: int, height: int, seed: int) -> np.ndarray:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotate.mechanisms import MechanismCatalogue, load_mechanisms
+from annotate.study.mechanisms import MechanismCatalogue, load_mechanisms
 
 DATA = Path(__file__).parent / "data"
 

@@ -19,7 +19,7 @@ from annotate.analysis.alignment import (
     summary_table,
 )
 from annotate.errors import AlignmentError
-from annotate.mechanisms import MechanismCatalogue
+from annotate.study.mechanisms import MechanismCatalogue
 from annotate.timeline.intervals import Interval
 
 from .builders import event, extraction, feature_table, note

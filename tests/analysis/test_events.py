@@ -16,7 +16,7 @@ from annotate.analysis.events import (
 )
 from annotate.analysis.sync import write_time_map
 from annotate.errors import AlignmentError, InterchangeError
-from annotate.mechanisms import MechanismCatalogue
+from annotate.study.mechanisms import MechanismCatalogue
 from annotate.timeline.intervals import Interval
 from annotate.timeline.timebase import SyncPoint, TimeMap, fit_time_map
 

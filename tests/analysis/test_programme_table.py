@@ -21,7 +21,7 @@ from annotate.analysis.table_outputs import (
     write_programme_table,
 )
 from annotate.errors import InterchangeError, OutputError
-from annotate.mechanisms import MechanismCatalogue
+from annotate.study.mechanisms import MechanismCatalogue
 
 PRESENT_HEADER = "programme,session,mechanism,present\n"
 SEGMENT_HEADER = "programme,session,mechanism,start,end\n"

@@ -17,13 +17,13 @@ from annotate.config import load_feature_config
 from annotate.extract.job import extract_to_folder
 from annotate.faces.landmarker import FaceLandmarker
 from annotate.interchange.eaf import read_eaf
+from annotate.media.video import probe
 from annotate.models import resolve_face_model
 from annotate.samples.face_mesh import astronaut_mesh
 from annotate.samples.make import make_clip
 from annotate.samples.presets import INFANT_LOOK, MOTHER_LOOK
 from annotate.samples.script import Script, Segment
 from annotate.timeline.intervals import Interval, covered_share
-from annotate.video import probe
 
 from .builders import run
 

@@ -25,7 +25,7 @@ from annotate.coding.scheme_files import find_scheme
 from annotate.errors import AlignmentError, OutputError
 from annotate.interchange.eaf import read_eaf
 from annotate.interchange.eaf_xml import parse_eaf
-from annotate.mechanisms import MechanismCatalogue
+from annotate.study.mechanisms import MechanismCatalogue
 
 from .builders import event, extraction, feature_table, note, recording
 

@@ -19,7 +19,7 @@ from annotate.analysis.timeline_wide import wide_timeline
 from annotate.faces.episodes import episode_table
 from annotate.interchange.eaf import read_eaf
 from annotate.interchange.eaf_xml import parse_eaf
-from annotate.mechanisms import MechanismCatalogue
+from annotate.study.mechanisms import MechanismCatalogue
 from annotate.timeline.episodes import Episode
 
 from .builders import feature_table, recording, write_extraction

@@ -21,7 +21,7 @@ from annotate import columns as C
 from annotate.app.features import features_folder
 from annotate.app.project import CACHE_FOLDER
 from annotate.extract.folder import EPISODES_CSV, FEATURES_PARQUET, PROVENANCE_JSON
-from annotate.video import probe
+from annotate.media.video import probe
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_clips"

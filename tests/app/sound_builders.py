@@ -9,8 +9,8 @@ import pandas as pd
 from annotate.config import load_feature_config
 from annotate.extract.folder import AUDIO_PARQUET, EPISODES_CSV
 from annotate.faces.episodes import episode_table
+from annotate.media.video import probe
 from annotate.sound.analysis import analyse_clip_sound
-from annotate.video import probe
 from tests.app.builders import synthetic_features
 
 

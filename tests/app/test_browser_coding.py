@@ -15,7 +15,7 @@ import pytest
 from annotate.coding.records import Annotation
 from annotate.coding.scheme_files import find_scheme
 from annotate.coding.store import AnnotationStore
-from annotate.video import probe
+from annotate.media.video import probe
 from tests.app.browser import (
     frame_times,
     open_page,

@@ -14,7 +14,7 @@ import pandas as pd
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from annotate.coding.store import AnnotationStore
-from annotate.video import probe
+from annotate.media.video import probe
 from tests.app.browser import frame_times, open_page, saved_item, stored
 from tests.app.builders import SAMPLES, Server, project_with, quick_h264, synthetic_features
 
@@ -312,7 +312,7 @@ def exported_timeline(clip: Path, out: Path) -> pd.DataFrame:
     from annotate.analysis.sources import SourceOptions
     from annotate.app.features import features_folder
     from annotate.app.project import CACHE_FOLDER
-    from annotate.mechanisms import load_mechanisms
+    from annotate.study.mechanisms import load_mechanisms
 
     folder = features_folder(clip.parent / CACHE_FOLDER, probe(clip).sha256)
     options = SourceOptions(db=clip.parent / "annotate.sqlite", features=folder)

@@ -11,7 +11,7 @@ from annotate import columns as C
 from annotate.app.features import episode_lanes, features_document, has_features
 from annotate.app.jobs import Jobs
 from annotate.errors import VideoError
-from annotate.video import ProgressHook
+from annotate.media.video import ProgressHook
 from tests.app.builders import SAMPLES, project_with, synthetic_features
 
 

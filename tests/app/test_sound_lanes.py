@@ -110,7 +110,7 @@ def test_the_endpoint_and_the_vocal_lanes(heard: Path) -> None:
 def test_a_swap_of_the_faces_roles_leaves_the_voices(heard: Path) -> None:
     from annotate.app.features import features_folder
     from annotate.app.project import CACHE_FOLDER
-    from annotate.video import probe
+    from annotate.media.video import probe
 
     info = probe(heard / "dyad_play.mp4")
     document = features_document(features_folder(heard / CACHE_FOLDER, info.sha256), 16.0)

@@ -22,7 +22,7 @@ from annotate.coding.schemes import (
 )
 from annotate.config import config_dir
 from annotate.errors import ConfigError, SchemeError
-from annotate.mechanisms import load_mechanisms
+from annotate.study.mechanisms import load_mechanisms
 
 MECHANISMS = yaml.safe_load((config_dir() / "mechanisms.yaml").read_text())["mechanisms"]
 

@@ -15,10 +15,10 @@ from annotate.extract.chunks import MediapipeFactory, extract_clip_parallel
 from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
+from annotate.media.video import probe
 from annotate.samples.face_mesh import astronaut_mesh
 from annotate.samples.make import make_clip
 from annotate.samples.presets import FACE_SIZES_PX, faces_at_every_size
-from annotate.video import probe
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annotate.video import probe
+from annotate.media.video import probe
 from tests.analysis.builders import run
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_clips" / "dyad_play.mp4"

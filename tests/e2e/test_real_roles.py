@@ -10,7 +10,7 @@ import pytest
 from annotate import columns as C
 from annotate.config import FeatureConfig
 from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
-from annotate.video import probe
+from annotate.media.video import probe
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ from annotate.config import FeatureConfig
 from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_factory
 from annotate.faces.geometry import pose_from_rotation
 from annotate.faces.landmarker import FaceLandmarker
+from annotate.media.video import iter_frames, probe
 from annotate.samples.script import load_script
-from annotate.video import iter_frames, probe
 from tests.conftest import SAMPLES
 from tests.helpers import interval_iou, write_video
 

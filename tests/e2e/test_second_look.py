@@ -19,9 +19,9 @@ from annotate.extract.features import ClipFeatures, extract_clip, mediapipe_fact
 from annotate.extract.overlay import draw_faces
 from annotate.faces.finder import FaceFinder
 from annotate.faces.landmarker import FaceLandmarker
+from annotate.media.video import probe
+from annotate.media.video_writer import H264Writer
 from annotate.samples.yaw_sweep import HEIGHT, WIDTH, sweep_yaws, yaw_sweep
-from annotate.video import probe
-from annotate.video_writer import H264Writer
 
 pytestmark = pytest.mark.slow
 

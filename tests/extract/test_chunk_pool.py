@@ -17,7 +17,7 @@ from annotate.config import FeatureConfig
 from annotate.errors import WorkerDiedError
 from annotate.extract.chunks import extract_clip_parallel
 from annotate.extract.features import extract_clip
-from annotate.video import probe
+from annotate.media.video import probe
 from tests.conftest import REPO
 from tests.pipelines.fakes import FakeFactory, grey_clip
 from tests.pipelines.test_batch_kill import GONE_WITHIN_S, alive, children_of, wait_for

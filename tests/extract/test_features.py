@@ -10,7 +10,7 @@ from annotate import columns as C
 from annotate.config import FeatureConfig
 from annotate.extract.features import extract_clip
 from annotate.faces.landmarker import RawFace
-from annotate.video import probe
+from annotate.media.video import probe
 from tests.helpers import ScriptedFaces, grey_frames, raw_face, write_video
 
 FPS = 25.0

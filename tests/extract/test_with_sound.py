@@ -14,7 +14,7 @@ import pytest
 from annotate import columns as C
 from annotate.config import FeatureConfig
 from annotate.extract.job import extract_to_folder
-from annotate.video import probe
+from annotate.media.video import probe
 from tests.sound.clips import SCENE, SCENE_S, scene_sound, write_clip
 
 

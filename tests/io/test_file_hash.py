@@ -12,7 +12,7 @@ import pytest
 from annotate.errors import VideoError
 from annotate.io import file_hash
 from annotate.io.file_hash import HASH_CACHE_ENV, HashCache, file_sha256, read_sha256
-from annotate.video import probe
+from annotate.media.video import probe
 from tests.helpers import grey_frames, write_video
 
 

@@ -22,9 +22,9 @@ from annotate.coding.scheme_files import load_scheme
 from annotate.config import load_feature_config
 from annotate.errors import AnnotateError
 from annotate.io.yaml_files import load_yaml_lines
-from annotate.manifest_rows import read_manifest_rows
-from annotate.mechanisms import load_mechanisms
 from annotate.samples.script import load_script
+from annotate.study.manifest_rows import read_manifest_rows
+from annotate.study.mechanisms import load_mechanisms
 
 REPO = Path(__file__).resolve().parents[2]
 

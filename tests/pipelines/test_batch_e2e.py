@@ -15,7 +15,7 @@ import pytest
 
 from annotate.columns import BLENDSHAPE_NAMES as BLENDSHAPES
 from annotate.extract.chunks import plan_chunks
-from annotate.video import probe
+from annotate.media.video import probe
 from pipelines.dataset import read_features
 from pipelines.manifest import load_manifest
 from pipelines.records import BatchOptions, BatchResult

@@ -110,7 +110,7 @@ def test_a_nul_in_a_manifest_path_is_refused(
 
 def test_the_batch_and_the_analyses_read_one_row_type(tmp_path: Path) -> None:
     from annotate.analysis.study_manifest import read_study_manifest
-    from annotate.manifest_rows import ManifestRow
+    from annotate.study.manifest_rows import ManifestRow
 
     (tmp_path / "m.csv").write_text(
         "path,kind,dyad,phase,programme,fps,max_faces,epds\na.mp4,clip,d1,pre,A1,5,3,12\n"

@@ -10,10 +10,10 @@ import pytest
 from annotate import columns as C
 from annotate.config import FeatureConfig
 from annotate.extract.features import ClipFeatures
+from annotate.media.video import probe
 from annotate.samples.script import Script, load_script
 from annotate.sound.analysis import SoundResult, analyse_clip_sound
 from annotate.sound.attribution import OTHER_ADULT
-from annotate.video import probe
 from tests.conftest import SAMPLES
 
 NAMES = ("dyad_play", "dyad_cross")

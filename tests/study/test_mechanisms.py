@@ -8,7 +8,7 @@ import pytest
 
 from annotate.config import config_dir
 from annotate.errors import ConfigError
-from annotate.mechanisms import (
+from annotate.study.mechanisms import (
     Mechanism,
     MechanismCatalogue,
     load_mechanisms,

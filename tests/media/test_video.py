@@ -13,8 +13,8 @@ import pytest
 
 from annotate import budgets
 from annotate.errors import OutputError, VideoError
-from annotate.video import FrameSampler, check_frame_size, iter_frames, probe
-from annotate.video_writer import H264Writer
+from annotate.media.video import FrameSampler, check_frame_size, iter_frames, probe
+from annotate.media.video_writer import H264Writer
 from tests.helpers import grey_frames, set_rotation_metadata, write_video
 
 
@@ -172,7 +172,7 @@ def _probe_in_a_process(path: Path) -> tuple[str, float]:
     script = (
         "import resource, sys\n"
         "from annotate.errors import VideoError\n"
-        "from annotate.video import probe\n"
+        "from annotate.media.video import probe\n"
         "try:\n    print(probe(sys.argv[1], with_hash=False).width)\n"
         "except VideoError as exc:\n    print(exc)\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
@@ -182,7 +182,7 @@ def _probe_in_a_process(path: Path) -> tuple[str, float]:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
         check=True,
     )
     message, maxrss_kb = result.stdout.splitlines()
