@@ -15,6 +15,7 @@ from annotate.extract.folder import EPISODES_CSV, SUMMARY_JSON
 from annotate.extract.summary import ClipSummary
 from annotate.interchange.rttm import write_rttm
 from annotate.interchange.rttm_vocal import vocal_rttm_data
+from annotate.sound.summary import READ
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ def _sound_status(folder: Path) -> str:
     path = folder / SUMMARY_JSON
     if not path.is_file():
         return ""
-    vocal = ClipSummary.from_json(path).vocal or {}
-    return str(vocal.get("sound", ""))
+    vocal = ClipSummary.from_json(path).vocal
+    return "" if vocal is None else vocal.sound
 
 
 def _clip_id(episodes_csv: Path, folder: Path) -> str:
@@ -65,7 +66,7 @@ def export_vocal_rttm(
             f"holds no {EPISODES_CSV}; give the folder `annotate extract` wrote", folder
         )
     status = _sound_status(folder)
-    if status and status != "read":
+    if status and status != READ:
         raise InterchangeError(
             f"has no vocal episodes: the clip's sound was not analysed (summary.json: sound "
             f"{status!r})",

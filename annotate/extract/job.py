@@ -5,10 +5,8 @@ Used by `annotate extract` and `annotate demo`, and by the batch pipelines (with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from annotate.config import FeatureConfig
 from annotate.extract.chunks import MediapipeFactory, extract_clip_parallel
@@ -18,6 +16,7 @@ from annotate.faces.landmarker import Device
 from annotate.faces.roles import parse_role_overrides
 from annotate.media.video import ClipInfo, ProgressHook
 from annotate.models import FACE_MODEL_SHA256, resolve_face_model
+from annotate.sound.summary import VocalSummary
 
 SAMPLE_CLIPS_DIR = Path(__file__).resolve().parents[2] / "sample_clips"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mts")
@@ -48,11 +47,10 @@ class ClipResult:
             lines.append(f"  {role} {_role_line(figures)}")
         if s.dyad:
             lines.append(f"  {_dyad_line(s.dyad)}")
-        vocal = s.vocal or {}
-        if vocal.get("sound") == "read":
-            lines.append(f"  {_vocal_line(vocal)}")
-        elif vocal:
-            lines.append(f"  sound: {vocal.get('sound')}")
+        if s.vocal is not None and s.vocal.read:
+            lines.append(f"  {_vocal_line(s.vocal)}")
+        elif s.vocal is not None and s.vocal.sound:
+            lines.append(f"  sound: {s.vocal.sound}")
         names = ", ".join(p.name for p in self.paths)
         lines.append(f"  outputs in {self.out_dir}: {names}")
         return "\n".join(lines)
@@ -85,19 +83,18 @@ def _dyad_line(dyad: DyadFigures) -> str:
     )
 
 
-def _vocal_line(vocal: Mapping[str, Any]) -> str:
-    """The vocal figures (annotate.sound's, as summary.json holds them) in one line."""
-    dyad = vocal.get("dyad", {})
+def _vocal_line(vocal: VocalSummary) -> str:
+    """The vocal figures of a clip whose sound was read, in one line."""
     parts = [
-        f"{role} {figures['vocalisations']} vocalisations"
-        + (f" and {figures['cries']} cries" if figures.get("cries") else "")
-        for role, figures in vocal.get("roles", {}).items()
+        f"{role} {figures.vocalisations} vocalisations"
+        + (f" and {figures.cries} cries" if figures.cries else "")
+        for role, figures in vocal.roles.items()
     ]
-    answered = dyad.get("infant_vocalisations_answered_share")
+    answered = vocal.dyad.infant_vocalisations_answered_share
     return (
-        f"voice {vocal['voiced_share']:.0%} of the time: {', '.join(parts) or 'none'}"
+        f"voice {_share(vocal.voiced_share)} of the time: {', '.join(parts) or 'none'}"
         + ("" if answered is None else f"; infant answered {answered:.0%}")
-        + (f"; {vocal['singing_hints']} singing hints" if vocal.get("singing_hints") else "")
+        + (f"; {vocal.singing_hints} singing hints" if vocal.singing_hints else "")
     )
 
 

@@ -16,6 +16,7 @@ from annotate import columns as C
 from annotate.errors import OutputError
 from annotate.faces.episodes import clip_flags, role_flags, sample_grid
 from annotate.faces.roles import DYAD, INFANT, RoleAssignment
+from annotate.sound.summary import VocalSummary
 from annotate.timeline.episodes import Episode, sample_ends
 
 
@@ -270,7 +271,7 @@ then the mother's and the infant's (prefixed `mother_`, `infant_`)."""
 @dataclass(frozen=True)
 class ClipSummary:
     """summary.json: the clip's facts (once written), its figures per role and for the dyad,
-    and the vocal channel's figures (annotate.sound's, kept as they come).
+    and the vocal channel's figures (annotate.sound.summary's VocalSummary).
 
     `analysed_s`, `dyad` and `vocal` are left out of the file when None (no face found; one
     face; sound not analysed); the clip's facts are written once `clip` is set.
@@ -281,7 +282,7 @@ class ClipSummary:
     roles: Mapping[str, RoleFigures] = field(default_factory=dict)
     analysed_s: float | None = None
     dyad: DyadFigures | None = None
-    vocal: Mapping[str, Any] | None = None
+    vocal: VocalSummary | None = None
     clip: str = ""
     video_sha256: str = ""
     duration_s: float | None = None
@@ -325,7 +326,7 @@ class ClipSummary:
         if self.dyad is not None:
             data["dyad"] = self.dyad.to_json()
         if self.vocal is not None:
-            data["vocal"] = dict(self.vocal)
+            data["vocal"] = self.vocal.to_dict()
         return data
 
     @classmethod
@@ -333,7 +334,8 @@ class ClipSummary:
         """The record of summary.json's content (missing figures None, see the module).
 
         Raises:
-            OutputError: a figure is not a number, or a part is not an object.
+            OutputError: a figure is not a number, or a part is not an object (the vocal
+                part's too, see VocalSummary.from_dict).
         """
         roles = _part(data, "roles", path)
         for role, figures in roles.items():
@@ -348,7 +350,7 @@ class ClipSummary:
             roles={str(r): RoleFigures.from_dict(f, path) for r, f in roles.items()},
             analysed_s=_figure(data, "analysed_s", path),
             dyad=None if not dyad else DyadFigures.from_dict(_part(data, "dyad", path), path),
-            vocal=vocal,
+            vocal=None if vocal is None else VocalSummary.from_dict(vocal, path),
             clip=str(data.get("clip") or ""),
             video_sha256=str(data.get("video_sha256") or ""),
             duration_s=_figure(data, "duration_s", path),

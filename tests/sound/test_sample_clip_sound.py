@@ -68,7 +68,7 @@ def test_who_vocalises_on_the_sample_clip(
     one_voice = voiced & (voices == 1)  # in an overlap the script names two
     roles = result.table["role"].astype(str).to_numpy()
     assert (roles[one_voice] == who[one_voice]).mean() >= 0.85
-    assert sorted(result.summary["faces_used"]) == ["infant", "mother"]
+    assert sorted(result.summary.faces_used) == ["infant", "mother"]
 
 
 def _found(result: SoundResult, kind: str, role: str) -> list[tuple[float, float]]:

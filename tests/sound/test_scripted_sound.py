@@ -94,23 +94,23 @@ def test_the_sung_phrase_gives_a_singing_hint(scene: SoundResult) -> None:
 
 def test_summary_figures_per_role(scene: SoundResult) -> None:
     vocal = scene.summary
-    assert vocal["sound"] == "read"
-    assert vocal["roles"]["mother"]["vocalisations"] >= 5
-    assert vocal["roles"]["infant"]["cries"] == 1
-    assert vocal["roles"][OTHER_ADULT]["vocalisation_s"] >= 1.2
-    assert vocal["dyad"]["infant_vocalisations_answered_share"] == 1.0
-    assert vocal["singing_hints"] == 1
+    assert vocal.sound == "read"
+    assert (vocal.roles["mother"].vocalisations or 0) >= 5
+    assert vocal.roles["infant"].cries == 1
+    assert (vocal.roles[OTHER_ADULT].vocalisation_s or 0.0) >= 1.2
+    assert vocal.dyad.infant_vocalisations_answered_share == 1.0
+    assert vocal.singing_hints == 1
 
 
 def test_speech_gives_no_singing_hint(tmp_path: Path) -> None:
     clip = write_clip(tmp_path / "talk.mp4", scene_sound(TALK, TALK_S, seed=3), TALK_S)
     result = analyse_clip_sound(clip, "talk", SoundConfig(), 10.0)
-    assert result.summary["voiced_share"] > 0.6
+    assert (result.summary.voiced_share or 0.0) > 0.6
     assert not [e for e in result.episodes if e.kind == C.SINGING_HINT]
 
 
 def test_silence_is_not_voice(tmp_path: Path) -> None:
     quiet = scene_sound([], 4.0)
     result = analyse_clip_sound(write_clip(tmp_path / "q.mp4", quiet, 4.0), "q", SoundConfig(), 10)
-    assert result.summary["voiced_share"] == 0.0
+    assert result.summary.voiced_share == 0.0
     assert not result.episodes

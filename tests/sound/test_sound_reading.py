@@ -46,7 +46,7 @@ def test_a_clip_without_sound_says_so(tmp_path: Path) -> None:
     clip = write_clip(tmp_path / "silent.mp4", None, 2.0)
     result = analyse_clip_sound(clip, "silent", SoundConfig(), 10.0)
     assert result.table is None and result.episodes == []
-    assert result.summary == {"sound": "none"}
+    assert result.summary.to_dict() == {"sound": "none"}
     assert result.warnings == [f"{clip}: no sound track; the vocal channel is empty"]
 
 
@@ -55,7 +55,7 @@ def test_a_damaged_sound_track_gives_a_warning(tmp_path: Path) -> None:
     with pytest.raises(SoundError, match="not one packet of the sound track decodes"):
         list(sound_blocks(clip))
     result = analyse_clip_sound(clip, "bad", SoundConfig(), 10.0)
-    assert result.table is None and result.summary == {"sound": "unreadable"}
+    assert result.table is None and result.summary.to_dict() == {"sound": "unreadable"}
     assert "results for the video only" in result.warnings[0]
 
 
@@ -72,7 +72,7 @@ def test_the_real_home_recording(shared_fixtures: Path) -> None:
     result = analyse_clip_sound(wav, "alice", SoundConfig(), 25.0)
     assert result.table is not None
     assert abs(len(result.table) * FRAME_S - 20.0) < 0.05
-    assert 0.1 < result.summary["voiced_share"] < 0.9
+    assert 0.1 < (result.summary.voiced_share or 0.0) < 0.9
     voiced = result.table[result.table["voiced"]]
     assert (voiced["role"].astype(str) != "").all()
     assert result.provenance["sample_rate_in"] == 16000

@@ -37,11 +37,10 @@ def test_turns_join_one_role_runs() -> None:
 
 
 def test_summary_and_response_episodes() -> None:
-    figures, episodes = turn_summary(EVENTS, [], 2.0, 10.0)
-    dyad = figures["dyad"]
-    assert dyad["mother_response_latency"]["n"] == 2
-    assert dyad["infant_vocalisations_answered_share"] == round(2 / 3, 4)
-    assert figures["roles"]["infant"]["cries"] == 1
-    assert figures["roles"]["infant"]["vocalisations"] == 2
+    roles, dyad, episodes = turn_summary(EVENTS, [], 2.0, 10.0)
+    assert dyad.mother_response_latency.n == 2
+    assert dyad.infant_vocalisations_answered_share == round(2 / 3, 4)
+    assert roles["infant"].cries == 1
+    assert roles["infant"].vocalisations == 2
     assert all(e.kind == C.VOCAL_RESPONSE and e.value is not None for e in episodes)
     assert all(e.start_s <= e.end_s for e in episodes)
