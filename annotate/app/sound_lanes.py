@@ -25,6 +25,7 @@ from annotate import columns as C
 from annotate.errors import SoundError
 from annotate.extract.folder import AUDIO_PARQUET
 from annotate.sound.reader import RATE, sound_blocks, sound_track
+from annotate.sound.summary import NONE, READ, UNREADABLE
 
 DB_MIN = -90.0
 STEP_S = 0.05
@@ -50,7 +51,7 @@ def _packed(level_db: np.ndarray) -> str:
 
 def _document(level_db: np.ndarray, step_s: float, source: str) -> dict[str, Any]:
     return {
-        "sound": "read",
+        "sound": READ,
         "source": source,
         "step_s": step_s,
         "db_min": DB_MIN,
@@ -108,10 +109,10 @@ def sound_document(clip: Path, folder: Path | None, duration_s: float) -> dict[s
             pass  # a damaged table: read the sound itself
     try:
         if sound_track(clip) is None:
-            return {"sound": "none", "message": "no sound"}
+            return {"sound": NONE, "message": "no sound"}
         return _document(levels_from_sound(clip, step), step, "sound track")
     except SoundError as exc:
-        return {"sound": "unreadable", "message": f"sound not readable: {exc}"}
+        return {"sound": UNREADABLE, "message": f"sound not readable: {exc}"}
 
 
 def vocal_lanes(episodes: pd.DataFrame) -> list[dict[str, Any]]:
