@@ -16,6 +16,7 @@ from annotate import columns as C
 from annotate.errors import OutputError
 from annotate.faces.episodes import clip_flags, role_flags, sample_grid
 from annotate.faces.roles import DYAD, INFANT, RoleAssignment
+from annotate.io.json_fields import count, number, part
 from annotate.sound.summary import VocalSummary
 from annotate.timeline.episodes import Episode, sample_ends
 
@@ -104,29 +105,20 @@ def clip_summary(
 # file of an older version, or a hand-made one) and strict about wrong ones (a one-line error).
 
 
+_FILE = "summary.json's "
+
+
 def _figure(data: Mapping[str, Any], name: str, path: Path | None) -> float | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise OutputError(f"summary.json's {name} is not a number ({value!r})", path)
-    return float(value)
+    value = number(data, name, _FILE, path)
+    return None if value is None else float(value)
 
 
 def _count(data: Mapping[str, Any], name: str, path: Path | None) -> int | None:
-    value = _figure(data, name, path)
-    if value is not None and value != int(value):
-        raise OutputError(f"summary.json's {name} is not a whole number ({value!r})", path)
-    return None if value is None else int(value)
+    return count(data, name, _FILE, path)
 
 
 def _part(data: Mapping[str, Any], name: str, path: Path | None) -> Mapping[str, Any]:
-    value = data.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise OutputError(f"summary.json's {name} is not an object", path)
-    return value
+    return part(data, name, _FILE, path)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import OutputError
+from annotate.io.json_fields import count, number, part, wrong
 
 # how the clip's sound went (summary.json's vocal.sound, provenance.json's sound status)
 READ = "read"
@@ -30,34 +31,23 @@ EMPTY = "empty"
 SOUND_STATUSES = (READ, NONE, UNREADABLE, DISABLED, EMPTY)
 
 
+_VOCAL = "summary.json's vocal "
+
+
 def _fail(name: str, what: str, value: object, path: Path | None) -> OutputError:
-    return OutputError(f"summary.json's vocal {name} is not {what} ({value!r})", path)
+    return wrong(_VOCAL, name, what, value, path)
 
 
 def _number(data: Mapping[str, Any], name: str, label: str, path: Path | None) -> float | None:
-    """The figure as the file holds it (int or float), None when missing."""
-    value = data.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail(f"{label}{name}", "a number", value, path)
-    return value
+    return number(data, name, _VOCAL + label, path)
 
 
 def _count(data: Mapping[str, Any], name: str, label: str, path: Path | None) -> int | None:
-    value = _number(data, name, label, path)
-    if value is not None and value != int(value):
-        raise _fail(f"{label}{name}", "a whole number", value, path)
-    return None if value is None else int(value)
+    return count(data, name, _VOCAL + label, path)
 
 
 def _part(data: Mapping[str, Any], name: str, label: str, path: Path | None) -> Mapping[str, Any]:
-    value = data.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise _fail(f"{label}{name}", "an object", value, path)
-    return value
+    return part(data, name, _VOCAL + label, path)
 
 
 @dataclass(frozen=True)
