@@ -8,7 +8,7 @@ design.md and pyproject.toml's import contracts):
 - `budgets`: how big a file, a table or a video may be.
 - `config`: configs/features.yaml into frozen settings.
 - `models`: the face landmarker model: located, fetched once, verified.
-- `install_lock`: whether the running packages match requirements.txt's lock.
+- `install_lock`: whether the running packages match requirements.lock's lock.
 - `progress`: terminal progress bars for the CLI.
 - `workers`: the one local process pool; its workers end with their parent (even kill -9).
 - `cli`: the `annotate` command line (a thin Typer layer); `__main__`: `python -m annotate`.

@@ -1,6 +1,6 @@
-"""The install's lock: requirements.txt's hash, and whether the running packages match it.
+"""The install's lock: requirements.lock's hash, and whether the running packages match it.
 
-Every dependency is pinned in requirements.txt (made by scripts/lock), so that the same inputs
+Every dependency is pinned in requirements.lock (made by scripts/lock), so that the same inputs
 give the same numbers on every install. provenance.json records the lock's sha256 and any
 package whose installed version differs from its pin, so a result made outside the lock says so.
 """
@@ -13,12 +13,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-LOCK_FILE = "requirements.txt"
+LOCK_FILE = "requirements.lock"
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\#]+?))?\s*\\?\s*$")
 
 
 def lock_path() -> Path:
-    """requirements.txt of the checkout this package runs from."""
+    """requirements.lock of the checkout this package runs from."""
     return Path(__file__).resolve().parents[1] / LOCK_FILE
 
 

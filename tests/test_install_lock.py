@@ -1,4 +1,4 @@
-"""requirements.txt: its pins are read, and an install that departs from them says so."""
+"""requirements.lock: its pins are read, and an install that departs from them says so."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def test_pins_read_versions_markers_and_hash_continuations() -> None:
 
 
 def test_an_install_that_departs_from_the_lock_is_recorded(tmp_path: Path) -> None:
-    lock = tmp_path / "requirements.txt"
+    lock = tmp_path / "requirements.lock"
     numpy = version("numpy")
     lock.write_text(
         f"numpy=={numpy}\npandas==0.0.1\nnot-a-real-package-xyz==1.0\n"
@@ -48,5 +48,5 @@ def test_an_install_that_departs_from_the_lock_is_recorded(tmp_path: Path) -> No
 
 
 def test_without_a_lock_nothing_is_claimed(tmp_path: Path) -> None:
-    record = lock_record(tmp_path / "requirements.txt")
+    record = lock_record(tmp_path / "requirements.lock")
     assert record["matches_lock"] is None and record["lock_sha256"] is None
