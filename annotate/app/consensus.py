@@ -14,6 +14,7 @@ Every function here runs on the store's thread (CodingService.run).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,7 +217,21 @@ class ConsensusService:
         if revision != current:
             raise StaleRevisionError(current)
 
-    def _done(self, clip: ClipRef, changed: bool) -> dict[str, Any]:
+    def _write(
+        self,
+        clip: ClipRef,
+        revision: int,
+        pair: tuple[str, str],
+        change_key: str | None,
+        write: Callable[[ConsensusView], bool],
+    ) -> dict[str, Any]:
+        """One write of the consensus: a resent change answered as done, else the revision
+        checked and `write` run on the pair's view; answers {revision, changed}."""
+        replayed = self._replayed(clip, change_key)
+        if replayed is not None:
+            return replayed
+        self._check(clip, revision)
+        changed = write(self._view(clip, *pair))
         return {"revision": self.coding.changed(clip), "changed": changed}
 
     def take(
@@ -234,30 +249,35 @@ class ConsensusService:
             StaleRevisionError, ChangeKeyError, StoreError (the disagreement is gone, the pair
             is refused, the result fails the checks), ValueError (not a disagreement's key).
         """
-        replayed = self._replayed(clip, change_key)
-        if replayed is not None:
-            return replayed
-        self._check(clip, revision)
-        view = self._view(clip, *pair)
-        wanted = Disagreement.from_key(key)
-        changed = take_disagreement(
-            self.coding.store, clip, view, wanted, side, who=self.who, change_key=change_key
+        return self._write(
+            clip,
+            revision,
+            pair,
+            change_key,
+            lambda view: take_disagreement(
+                self.coding.store,
+                clip,
+                view,
+                Disagreement.from_key(key),
+                side,
+                who=self.who,
+                change_key=change_key,
+            ),
         )
-        return self._done(clip, changed)
 
     def agreed(
         self, clip: ClipRef, revision: int, pair: tuple[str, str], change_key: str | None = None
     ) -> dict[str, Any]:
         """Copy everything A and B agree on (annotations and CARE aspects) into the consensus."""
-        replayed = self._replayed(clip, change_key)
-        if replayed is not None:
-            return replayed
-        self._check(clip, revision)
-        view = self._view(clip, *pair)
-        changed = take_all_agreed(
-            self.coding.store, clip, view, self.coding.care, who=self.who, change_key=change_key
+        return self._write(
+            clip,
+            revision,
+            pair,
+            change_key,
+            lambda view: take_all_agreed(
+                self.coding.store, clip, view, self.coding.care, who=self.who, change_key=change_key
+            ),
         )
-        return self._done(clip, changed)
 
     def care(
         self,
@@ -269,12 +289,12 @@ class ConsensusService:
         change_key: str | None = None,
     ) -> dict[str, Any]:
         """Record A's or B's points and note of one CARE aspect as the consensus sheet's."""
-        replayed = self._replayed(clip, change_key)
-        if replayed is not None:
-            return replayed
-        self._check(clip, revision)
-        view = self._view(clip, *pair)
-        changed = take_care_aspect(
-            self.coding.store, clip, view, aspect, side, who=self.who, change_key=change_key
+        return self._write(
+            clip,
+            revision,
+            pair,
+            change_key,
+            lambda view: take_care_aspect(
+                self.coding.store, clip, view, aspect, side, who=self.who, change_key=change_key
+            ),
         )
-        return self._done(clip, changed)
